@@ -1,0 +1,65 @@
+// Byte helpers for the freestanding core: no libc, so the few primitives the
+// router needs are written here once. Loops are kept simple on purpose; the
+// compiler must not turn them into calls to memcmp/memcpy, which do not exist
+// in the zero-import wasm build (see the wasm32 link test).
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+namespace hotpath {
+
+// A view of bytes owned by someone else (the route table arena, the request).
+struct Slice {
+  const char* data;
+  uint32_t size;
+};
+
+inline bool bytes_equal(const char* a, const char* b, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+inline bool slice_equals(Slice s, const char* text) {
+  uint32_t i = 0;
+  for (; text[i] != '\0'; ++i) {
+    if (i >= s.size || s.data[i] != text[i]) return false;
+  }
+  return i == s.size;
+}
+
+inline void copy_bytes(char* dst, const char* src, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+inline char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
+// Case-insensitive comparison of ASCII text, for media types.
+inline bool slice_equals_nocase(Slice s, const char* lower_text) {
+  uint32_t i = 0;
+  for (; lower_text[i] != '\0'; ++i) {
+    if (i >= s.size || ascii_lower(s.data[i]) != lower_text[i]) return false;
+  }
+  return i == s.size;
+}
+
+inline bool slice_ends_with_nocase(Slice s, const char* lower_suffix) {
+  uint32_t n = 0;
+  while (lower_suffix[n] != '\0') ++n;
+  if (n > s.size) return false;
+  Slice tail{s.data + (s.size - n), n};
+  return slice_equals_nocase(tail, lower_suffix);
+}
+
+inline bool is_name_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+inline bool is_name_char(char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9');
+}
+
+}  // namespace hotpath

@@ -1,0 +1,20 @@
+// Hotpath's routing core: one include for users of the core.
+//
+// Freestanding C++17: no exceptions, RTTI, libc, heap or global constructors.
+// The same files build for wasm32 (router.wasm) and natively (hotpath-server).
+//
+//   Arena arena{buffer, size, 0};
+//   RouteTable table;  LoadError error;
+//   if (!parse_route_table(text, length, arena, &table, &error)) ...
+//   Reply reply;
+//   match_request(table.root, request_method_from_token(m, n), target, len,
+//                 scratch, &reply);
+//   uint32_t size = render_body(*reply.route, reply.params, out, capacity);
+#pragma once
+
+#include "arena.h"
+#include "match.h"
+#include "method.h"
+#include "render.h"
+#include "route.h"
+#include "table.h"

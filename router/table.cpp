@@ -1,0 +1,395 @@
+#include "table.h"
+
+#include "message.h"
+#include "method.h"
+#include "percent.h"
+#include "render.h"
+#include "trie.h"
+
+namespace hotpath {
+namespace {
+
+constexpr uint32_t kFieldCount = 5;
+
+struct Parser {
+  Arena& arena;
+  LoadError* error;
+  uint32_t line;
+  Node* root;
+  Route* first;
+  Route* last;
+  uint32_t count;
+
+  // Starts "line N: " and returns the writer for the reason.
+  MessageWriter fail() {
+    error->line = line;
+    error->out_of_memory = false;
+    MessageWriter w(error->message, kMaxErrorMessage);
+    if (line) w.text("line ").number(line).text(": ");
+    return w;
+  }
+
+  bool finish(MessageWriter& w) {
+    error->message_length = w.length();
+    return false;
+  }
+
+  bool out_of_memory() {
+    MessageWriter w = fail();
+    w.text("out of memory: the route table needs a larger arena");
+    error->out_of_memory = true;
+    return finish(w);
+  }
+
+  char* copy(Slice s) {
+    char* p = arena.allocate_array<char>(s.size ? s.size : 1);
+    if (p) copy_bytes(p, s.data, s.size);
+    return p;
+  }
+
+  bool parse_line(Slice line_text);
+  bool parse_path(Slice path, PatternSegment* segments, uint32_t* segment_count,
+                  Slice* names, uint32_t* name_count);
+  bool parse_status(Slice field, uint16_t* status);
+  bool parse_content_type(Slice field, uint16_t status);
+  bool parse_body(Slice field, Route* route);
+};
+
+bool is_blank(Slice s) {
+  for (uint32_t i = 0; i < s.size; ++i) {
+    if (s.data[i] != ' ' && s.data[i] != '\t') return false;
+  }
+  return true;
+}
+
+bool is_identifier(Slice s) {
+  if (s.size == 0 || !is_name_start(s.data[0])) return false;
+  for (uint32_t i = 1; i < s.size; ++i) {
+    if (!is_name_char(s.data[i])) return false;
+  }
+  return true;
+}
+
+bool Parser::parse_path(Slice path, PatternSegment* segments, uint32_t* segment_count,
+                        Slice* names, uint32_t* name_count) {
+  if (path.size == 0 || path.data[0] != '/') {
+    MessageWriter w = fail();
+    w.text("invalid path ").excerpt(path).text(": a path starts with '/'");
+    return finish(w);
+  }
+  for (uint32_t i = 0; i < path.size; ++i) {
+    uint8_t c = static_cast<uint8_t>(path.data[i]);
+    if (c <= 0x20 || c == 0x7F || c == '?' || c == '#') {
+      MessageWriter w = fail();
+      w.text("invalid path ").excerpt(path).text(
+          ": spaces, control bytes, '?' and '#' are not allowed in a path");
+      return finish(w);
+    }
+  }
+  uint32_t count = 0;
+  uint32_t params = 0;
+  uint32_t start = 1;
+  for (;;) {
+    uint32_t end = start;
+    while (end < path.size && path.data[end] != '/') ++end;
+    Slice text{path.data + start, end - start};
+    bool last = end == path.size;
+    if (count == kMaxSegments) {
+      MessageWriter w = fail();
+      w.text("path has more than ").number(kMaxSegments).text(" segments");
+      return finish(w);
+    }
+    PatternSegment& seg = segments[count++];
+    if (text.size > 0 && (text.data[0] == ':' || text.data[0] == '*')) {
+      bool wildcard = text.data[0] == '*';
+      Slice name{text.data + 1, text.size - 1};
+      if (wildcard && !last) {
+        MessageWriter w = fail();
+        w.text("wildcard ").excerpt(text).text(" must be the last segment of the path");
+        return finish(w);
+      }
+      if (!(wildcard && name.size == 0) && !is_identifier(name)) {
+        MessageWriter w = fail();
+        w.text("invalid ").text(wildcard ? "wildcard" : "parameter").text(" name ").excerpt(text)
+            .text(": names match [A-Za-z_][A-Za-z0-9_]*");
+        return finish(w);
+      }
+      for (uint32_t i = 0; i < params; ++i) {
+        if (name.size && names[i].size == name.size && bytes_equal(names[i].data, name.data, name.size)) {
+          MessageWriter w = fail();
+          w.text("duplicate parameter name ").excerpt(name).text(" in path");
+          return finish(w);
+        }
+      }
+      if (params == kMaxParams) {
+        MessageWriter w = fail();
+        w.text("path has more than ").number(kMaxParams).text(" parameters");
+        return finish(w);
+      }
+      char* stored = copy(name);
+      if (!stored) return out_of_memory();
+      names[params++] = Slice{stored, name.size};
+      seg.kind = wildcard ? PatternSegment::kWildcard : PatternSegment::kParam;
+      seg.text = names[params - 1];
+    } else {
+      if (!percent_escapes_are_valid(text.data, text.size)) {
+        MessageWriter w = fail();
+        w.text("invalid percent escape in path segment ").excerpt(text);
+        return finish(w);
+      }
+      char* stored = arena.allocate_array<char>(text.size ? text.size : 1);
+      if (!stored) return out_of_memory();
+      uint32_t n = percent_decode(text.data, text.size, stored);
+      if (!utf8_is_valid(stored, n)) {
+        MessageWriter w = fail();
+        w.text("path segment ").excerpt(text).text(" decodes to invalid UTF-8");
+        return finish(w);
+      }
+      seg.kind = PatternSegment::kStatic;
+      seg.text = Slice{stored, n};
+    }
+    if (last) break;
+    start = end + 1;
+  }
+  *segment_count = count;
+  *name_count = params;
+  return true;
+}
+
+bool Parser::parse_status(Slice field, uint16_t* status) {
+  bool digits = field.size == 3;
+  for (uint32_t i = 0; digits && i < 3; ++i) digits = field.data[i] >= '0' && field.data[i] <= '9';
+  uint32_t value = digits ? (field.data[0] - '0') * 100 + (field.data[1] - '0') * 10 + (field.data[2] - '0') : 0;
+  if (!digits || value < 200 || value > 599) {
+    MessageWriter w = fail();
+    w.text("invalid status ").excerpt(field).text(": expected three digits from 200 to 599");
+    return finish(w);
+  }
+  *status = static_cast<uint16_t>(value);
+  return true;
+}
+
+bool Parser::parse_content_type(Slice field, uint16_t status) {
+  for (uint32_t i = 0; i < field.size; ++i) {
+    uint8_t c = static_cast<uint8_t>(field.data[i]);
+    if ((c < 0x20 && c != '\t') || c >= 0x7F) {
+      MessageWriter w = fail();
+      w.text("invalid content type ").excerpt(field).text(": only printable ASCII is allowed");
+      return finish(w);
+    }
+  }
+  if (is_blank(field) && status != 204 && status != 304) {
+    MessageWriter w = fail();
+    w.text("missing content type (it may be empty only for status 204 and 304)");
+    return finish(w);
+  }
+  return true;
+}
+
+// Decodes BODY escapes, finds {name} placeholders and, for JSON bodies, notes
+// whether each placeholder stands inside a string literal.
+bool Parser::parse_body(Slice field, Route* route) {
+  uint32_t braces = 0;
+  for (uint32_t i = 0; i < field.size; ++i) braces += field.data[i] == '{';
+  char* literal = arena.allocate_array<char>(field.size ? field.size : 1);
+  TemplatePart* parts = braces ? arena.allocate_array<TemplatePart>(braces + 1) : nullptr;
+  if (!literal || (braces && !parts)) return out_of_memory();
+
+  uint32_t size = 0;          // decoded literal bytes so far
+  uint32_t part_start = 0;    // start of the current part's literal
+  uint32_t part_count = 0;
+  bool in_string = false;     // JSON: inside "..." of the template
+  bool after_backslash = false;
+  for (uint32_t i = 0; i < field.size; ++i) {
+    char c = field.data[i];
+    if (c == '\\') {
+      char next = i + 1 < field.size ? field.data[i + 1] : '\0';
+      char decoded = next == 't' ? '\t' : next == 'n' ? '\n' : next == 'r' ? '\r' : next == '\\' ? '\\' : 0;
+      if (!decoded) {
+        MessageWriter w = fail();
+        if (i + 1 == field.size) {
+          w.text("unfinished escape '\\' at the end of BODY (write a backslash as \\\\)");
+        } else {
+          w.text("unknown escape ").excerpt(Slice{field.data + i, 2}).text(
+              " in BODY (escapes are \\t \\n \\r \\\\)");
+        }
+        return finish(w);
+      }
+      c = decoded;
+      ++i;
+    } else if (c == '{') {
+      uint32_t end = i + 1;
+      while (end < field.size && is_name_char(field.data[end])) ++end;
+      Slice name{field.data + i + 1, end - i - 1};
+      if (end < field.size && field.data[end] == '}' && is_identifier(name)) {
+        int32_t index = -1;
+        for (uint32_t p = 0; p < route->param_count; ++p) {
+          Slice n = route->param_names[p];
+          if (n.size == name.size && bytes_equal(n.data, name.data, name.size)) index = static_cast<int32_t>(p);
+        }
+        if (index < 0) {
+          MessageWriter w = fail();
+          w.text("placeholder {").excerpt(name).text("} names no parameter of this route");
+          return finish(w);
+        }
+        if (part_count == kMaxPlaceholders) {
+          MessageWriter w = fail();
+          w.text("BODY has more than ").number(kMaxPlaceholders).text(" placeholders");
+          return finish(w);
+        }
+        parts[part_count++] = TemplatePart{Slice{literal + part_start, size - part_start}, index,
+                                           route->escape == kEscapeJson && !in_string};
+        part_start = size;
+        i = end;
+        continue;
+      }
+    }
+    if (route->escape == kEscapeJson) {
+      if (after_backslash) {
+        after_backslash = false;
+      } else if (in_string && c == '\\') {
+        after_backslash = true;
+      } else if (c == '"') {
+        in_string = !in_string;
+      }
+    }
+    literal[size++] = c;
+  }
+  if (!utf8_is_valid(literal, size)) {
+    MessageWriter w = fail();
+    w.text("BODY is not valid UTF-8");
+    return finish(w);
+  }
+  if (size > 0 && (route->status == 204 || route->status == 304)) {
+    MessageWriter w = fail();
+    w.text("status ").number(route->status).text(" must have an empty body");
+    return finish(w);
+  }
+  route->body = Slice{literal, size};
+  route->literal_size = size;
+  if (part_count) {
+    parts[part_count++] = TemplatePart{Slice{literal + part_start, size - part_start}, -1, false};
+    route->parts = parts;
+    route->part_count = part_count;
+  }
+  return true;
+}
+
+bool Parser::parse_line(Slice text) {
+  Slice fields[kFieldCount + 1];
+  uint32_t field_count = 0;
+  uint32_t start = 0;
+  for (uint32_t i = 0; i <= text.size; ++i) {
+    if (i < text.size && text.data[i] != '\t') continue;
+    if (field_count <= kFieldCount) fields[field_count] = Slice{text.data + start, i - start};
+    ++field_count;
+    start = i + 1;
+  }
+  uint32_t slot = route_method_from_token(fields[0].data, fields[0].size);
+  if (slot == kRouteMethodCount) {
+    MessageWriter w = fail();
+    w.text("unknown method or directive ").excerpt(fields[0], 24).text(
+        " (methods: GET HEAD POST PUT PATCH DELETE OPTIONS ANY, in capitals)");
+    return finish(w);
+  }
+  // BODY may be left out entirely (editors strip a trailing tab).
+  if (field_count < kFieldCount - 1 || field_count > kFieldCount) {
+    MessageWriter w = fail();
+    w.text("expected 5 tab-separated fields METHOD PATH STATUS CONTENT-TYPE BODY, found ")
+        .number(field_count);
+    if (field_count > kFieldCount) w.text(" (write a tab inside BODY as \\t)");
+    return finish(w);
+  }
+  Slice body = field_count == kFieldCount ? fields[4] : Slice{"", 0};
+
+  PatternSegment segments[kMaxSegments];
+  Slice names[kMaxParams];
+  uint32_t segment_count = 0;
+  uint32_t name_count = 0;
+  uint16_t status = 0;
+  if (!parse_path(fields[1], segments, &segment_count, names, &name_count)) return false;
+  if (!parse_status(fields[2], &status)) return false;
+  if (!parse_content_type(fields[3], status)) return false;
+
+  Route* route = arena.allocate_array<Route>(1);
+  Slice* stored_names = arena.allocate_array<Slice>(name_count ? name_count : 1);
+  char* path = copy(fields[1]);
+  char* content_type = copy(fields[3]);
+  if (!route || !stored_names || !path || !content_type) return out_of_memory();
+  for (uint32_t i = 0; i < name_count; ++i) stored_names[i] = names[i];
+  route->line = line;
+  route->status = status;
+  route->method_slot = static_cast<uint8_t>(slot);
+  route->path = Slice{path, fields[1].size};
+  route->content_type = Slice{content_type, fields[3].size};
+  route->escape = escape_mode_for(route->content_type);
+  route->param_names = stored_names;
+  route->param_count = name_count;
+  if (!parse_body(body, route)) return false;
+
+  const Route* existing = nullptr;
+  switch (insert_route(arena, root, segments, segment_count, route, &existing)) {
+    case kInserted:
+      break;
+    case kOutOfMemory:
+      return out_of_memory();
+    case kDuplicate: {
+      MessageWriter w = fail();
+      w.text("duplicate route: ").text(route_method_name(slot)).text(" ").excerpt(route->path)
+          .text(" has the same method and path shape as line ").number(existing->line);
+      return finish(w);
+    }
+  }
+  if (last) last->next = route; else first = route;
+  last = route;
+  ++count;
+  return true;
+}
+
+}  // namespace
+
+bool parse_route_table(const char* text, size_t length, Arena& arena, RouteTable* table,
+                       LoadError* error) {
+  error->line = 0;
+  error->out_of_memory = false;
+  error->message_length = 0;
+  Parser p{arena, error, 0, nullptr, nullptr, nullptr, 0};
+  if (length > 0xFFFFFFFFu) {
+    MessageWriter w = p.fail();
+    w.text("route table larger than 4 GiB");
+    return p.finish(w);
+  }
+  p.root = arena.allocate_array<Node>(1);
+  if (!p.root) return p.out_of_memory();
+
+  uint32_t size = static_cast<uint32_t>(length);
+  uint32_t start = 0;
+  // A UTF-8 byte order mark is not part of the first line.
+  if (size >= 3 && static_cast<uint8_t>(text[0]) == 0xEF && static_cast<uint8_t>(text[1]) == 0xBB &&
+      static_cast<uint8_t>(text[2]) == 0xBF) {
+    start = 3;
+  }
+  while (start < size) {
+    uint32_t end = start;
+    while (end < size && text[end] != '\n') ++end;
+    ++p.line;
+    Slice line{text + start, end - start};
+    if (line.size && line.data[line.size - 1] == '\r') --line.size;
+    start = end + 1;
+    if (!utf8_is_valid(line.data, line.size)) {
+      MessageWriter w = p.fail();
+      w.text("invalid UTF-8");
+      return p.finish(w);
+    }
+    if (is_blank(line) || line.data[0] == '#') continue;
+    if (!p.parse_line(line)) return false;
+  }
+  p.line = 0;
+  if (!compile_tree(arena, p.root)) return p.out_of_memory();
+  table->root = p.root;
+  table->first_route = p.first;
+  table->route_count = p.count;
+  return true;
+}
+
+}  // namespace hotpath

@@ -1,0 +1,91 @@
+// Runs the shared vectors (tests/vectors/*.jsonl) through the C++ core: the
+// same file every execution path runs. Each line is its own test case.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "table_loader.h"
+
+namespace hotpath::testing {
+namespace {
+
+using nlohmann::json;
+
+const std::string kVectors = HOTPATH_SOURCE_DIR "/tests/vectors/";
+
+std::vector<json> read_jsonl(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << "cannot open " << path;
+  std::vector<json> cases;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) cases.push_back(json::parse(line));
+  }
+  return cases;
+}
+
+std::string table_of(const json& c) {
+  if (c.contains("table_file")) return read_file(kVectors + c["table_file"].get<std::string>());
+  return c["table"].get<std::string>();
+}
+
+std::string test_name(const json& c) {
+  std::string name;
+  for (char ch : c["id"].get<std::string>()) name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  return name;
+}
+
+class RoutingVectors : public ::testing::TestWithParam<json> {};
+
+TEST_P(RoutingVectors, Match) {
+  const json& c = GetParam();
+  LoadedTable t = load_table(table_of(c));
+  ASSERT_TRUE(t.ok) << t.error;
+  const json& request = c["request"];
+  Answer a = answer(t.table, request["method"].get<std::string>(), request["path"].get<std::string>());
+  const json& expect = c["expect"];
+  EXPECT_EQ(a.status, expect["status"].get<int>());
+  EXPECT_EQ(a.body, expect["body"].get<std::string>());
+  for (const auto& [name, value] : expect["headers"].items()) {
+    if (name == "content-type") {
+      EXPECT_EQ(a.content_type, value.is_null() ? "" : value.get<std::string>());
+    } else if (name == "content-length") {
+      if (value.is_null()) {
+        EXPECT_FALSE(a.has_content_length);
+      } else {
+        EXPECT_TRUE(a.has_content_length);
+        EXPECT_EQ(std::to_string(a.content_length), value.get<std::string>());
+      }
+    } else if (name == "allow") {
+      EXPECT_EQ(a.allow, value.is_null() ? "" : value.get<std::string>());
+    } else {
+      ADD_FAILURE() << "vector checks a header the core does not produce: " << name;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Shared, RoutingVectors, ::testing::ValuesIn(read_jsonl(kVectors + "routing.jsonl")),
+                         [](const ::testing::TestParamInfo<json>& info) { return test_name(info.param); });
+
+class TableErrorVectors : public ::testing::TestWithParam<json> {};
+
+TEST_P(TableErrorVectors, FailToLoad) {
+  const json& c = GetParam();
+  LoadedTable t = load_table(table_of(c));
+  ASSERT_FALSE(t.ok);
+  EXPECT_EQ(t.error_line, c["line"].get<uint32_t>()) << t.error;
+  EXPECT_NE(t.error.find(c["message_contains"].get<std::string>()), std::string::npos) << t.error;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shared, TableErrorVectors, ::testing::ValuesIn(read_jsonl(kVectors + "table-errors.jsonl")),
+                         [](const ::testing::TestParamInfo<json>& info) { return test_name(info.param); });
+
+TEST(VectorFiles, AreLargeEnough) {
+  EXPECT_GE(read_jsonl(kVectors + "routing.jsonl").size(), 150u);
+}
+
+}  // namespace
+}  // namespace hotpath::testing
