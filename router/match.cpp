@@ -29,19 +29,32 @@ constexpr uint32_t kInvalidPath = 0xFFFFFFFFu;
 uint32_t path_length(const char* target, uint32_t length, bool* has_escape) {
   uint32_t i = 0;
   bool special = false;
-  for (; length - i >= 8; i += 8) {
-    uint64_t w = scan::load8(target + i);
+  for (;;) {
+    uint64_t w;
+    uint32_t at;
+    if (length - i >= 8) {
+      at = i;
+    } else if (i < length && length >= 8) {
+      // The last partial word, read as the target's last eight bytes: the
+      // bytes before `i` are already known to hold no flagged byte, so they
+      // add no flag (true or false) of their own.
+      at = length - 8;
+    } else {
+      break;
+    }
+    w = scan::load8(target + at);
     uint64_t end = scan::equal_bytes(w, '?') | scan::equal_bytes(w, '#');
     uint64_t odd = scan::equal_bytes(w, '%') | scan::bytes_below(w, 0x21) | scan::equal_bytes(w, 0x7F) |
                    (w & scan::kHighs);
     if (end) {
-      uint32_t at = scan::first_flagged_byte(end);
-      // A flag below `at` may be a false positive only above a true one.
-      special |= (odd & ((uint64_t{1} << (at * 8)) - 1)) != 0;
-      i += at;
+      uint32_t first = scan::first_flagged_byte(end);
+      // A flag below `first` may be a false positive only above a true one.
+      special |= (odd & ((uint64_t{1} << (first * 8)) - 1)) != 0;
+      i = at + first;
       goto found;
     }
     special |= odd != 0;
+    i = at + 8;
   }
   for (; i < length; ++i) {
     uint8_t b = static_cast<uint8_t>(target[i]);
@@ -100,31 +113,67 @@ bool accept(Walk& w, const Node* n, uint32_t captures) {
   return true;
 }
 
-// Tries the subtree of `n` against the path from `start` (the first byte of a
-// segment). Depth is bounded by the tree's depth (kMaxSegments + 1).
-bool walk(Walk& w, const Node* n, uint32_t start, uint32_t captures) {
-  uint32_t end = scan::find_slash(w.path, start, w.length);
-  bool last = end == w.length;
-  Slice segment = segment_value(w, start, end);
+// A node whose parameter or wildcard child is still to be tried if the
+// static branch below it fails.
+struct Alternative {
+  const Node* node;
+  uint32_t start;     // the segment at this node
+  uint32_t end;
+  uint32_t captures;  // parameters captured above this node
+  bool param_tried;
+};
 
-  if (n->edge_count) {
-    const Node* child = find_static(n, segment);
-    if (child && (last ? accept(w, child, captures) : walk(w, child, end + 1, captures))) {
-      return true;
+// Depth-first search of the tree, iterative so the hot path has no call
+// overhead. Order at each node: static child, then parameter, then wildcard
+// (the priority rule); a failed branch resumes at the latest Alternative.
+// Each node is entered at most once, and the stack holds at most one entry
+// per tree level, so kMaxSegments + 1 entries always suffice.
+bool walk(Walk& w, const Node* root) {
+  Alternative stack[kMaxSegments + 1];
+  uint32_t depth = 0;
+  const Node* n = root;
+  uint32_t start = 1;
+  uint32_t captures = 0;
+  for (;;) {
+    // Descend through static children as far as they go.
+    uint32_t end = scan::find_slash(w.path, start, w.length);
+    Slice segment = segment_value(w, start, end);
+    if (n->param_child || n->wildcard_child) stack[depth++] = Alternative{n, start, end, captures, false};
+    const Node* child = n->edge_count ? find_static(n, segment) : nullptr;
+    if (child) {
+      if (end != w.length) {
+        n = child;
+        start = end + 1;
+        continue;
+      }
+      if (accept(w, child, captures)) return true;
+    }
+    // Backtrack to the latest node with an untried parameter or wildcard.
+    for (;;) {
+      if (depth == 0) return false;
+      Alternative& alt = stack[depth - 1];
+      if (!alt.param_tried) {
+        alt.param_tried = true;
+        const Node* param = alt.node->param_child;
+        if (param && alt.end > alt.start) {
+          w.reply->params[alt.captures] = segment_value(w, alt.start, alt.end);
+          if (alt.end != w.length) {
+            n = param;
+            start = alt.end + 1;
+            captures = alt.captures + 1;
+            break;  // descend again from the parameter child
+          }
+          if (accept(w, param, alt.captures + 1)) return true;
+        }
+      }
+      --depth;
+      const Node* wildcard = alt.node->wildcard_child;
+      if (wildcard) {
+        w.reply->params[alt.captures] = segment_value(w, alt.start, w.length);
+        if (accept(w, wildcard, alt.captures + 1)) return true;
+      }
     }
   }
-  if (n->param_child && segment.size > 0) {
-    w.reply->params[captures] = segment;
-    const Node* child = n->param_child;
-    if (last ? accept(w, child, captures + 1) : walk(w, child, end + 1, captures + 1)) {
-      return true;
-    }
-  }
-  if (n->wildcard_child) {
-    w.reply->params[captures] = segment_value(w, start, w.length);
-    if (accept(w, n->wildcard_child, captures + 1)) return true;
-  }
-  return false;
 }
 
 void answer_with(Reply* reply, const Route& route) {
@@ -150,7 +199,7 @@ void match_request(const Node* root, RequestMethod method, const char* target,
   if (length == kInvalidPath) return answer_with(reply, kBadRequest);
 
   Walk w{target, length, has_escape, scratch, method, 0, reply};
-  if (walk(w, root, 1, 0)) {
+  if (walk(w, root)) {
     reply->status = reply->route->status;
     return;
   }

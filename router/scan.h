@@ -37,12 +37,19 @@ inline uint64_t bytes_below(uint64_t w, uint8_t n) { return (w - broadcast(n)) &
 
 inline uint32_t first_flagged_byte(uint64_t mask) { return static_cast<uint32_t>(__builtin_ctzll(mask)) >> 3; }
 
-// Index of the first '/' in [from, end), or end.
+// Index of the first '/' in [from, end), or end. `p` must be readable from
+// p + end - 8 when end >= 8: a tail shorter than eight bytes is read as the
+// eight bytes ending at `end`, shifted so the bytes before `i` drop out.
 inline uint32_t find_slash(const char* p, uint32_t from, uint32_t end) {
   uint32_t i = from;
   for (; end - i >= 8; i += 8) {
     uint64_t hit = equal_bytes(load8(p + i), '/');
     if (hit) return i + first_flagged_byte(hit);
+  }
+  if (i == end) return end;
+  if (end >= 8) {
+    uint64_t hit = equal_bytes(load8(p + end - 8) >> ((i - (end - 8)) * 8), '/');
+    return hit ? i + first_flagged_byte(hit) : end;
   }
   while (i < end && p[i] != '/') ++i;
   return i;
