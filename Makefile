@@ -18,25 +18,31 @@ ifneq ($(origin CXX),default)
 CMAKE_CXX := -DCMAKE_CXX_COMPILER=$(CXX)
 endif
 
-APT_PACKAGES := build-essential cmake clang lld libgtest-dev libbenchmark-dev nlohmann-json3-dev nodejs npm
-
-.PHONY: all build test test-asan bench-router bootstrap run clean
+.PHONY: all build test test-asan bench-router bootstrap deps run clean
 
 all: build
 
-$(BUILD)/CMakeCache.txt:
+# Every entry point installs what is missing first, so `make test` and
+# `make run` are all the set-up a fresh Debian machine needs.
+deps:
+	@scripts/bootstrap.sh --quiet
+
+bootstrap:
+	scripts/bootstrap.sh
+
+$(BUILD)/CMakeCache.txt: | deps
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_CXX)
 
-build: $(BUILD)/CMakeCache.txt
+build: deps $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
 test: build
 	$(CTEST) --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-$(ASAN_BUILD)/CMakeCache.txt:
+$(ASAN_BUILD)/CMakeCache.txt: | deps
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=ON $(CMAKE_CXX)
 
-test-asan: $(ASAN_BUILD)/CMakeCache.txt
+test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
@@ -44,17 +50,6 @@ test-asan: $(ASAN_BUILD)/CMakeCache.txt
 bench-router: build
 	$(BUILD)/router_bench --benchmark_repetitions=$${BENCH_REPEAT:-5} --benchmark_report_aggregates_only=true \
 	  --benchmark_counters_tabular=true
-
-bootstrap:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else \
-	    echo "missing Debian packages:$$missing"; echo "install them as root: apt-get install$$missing"; exit 1; \
-	  fi; \
-	fi
-	npm ci --no-audit --no-fund
 
 run:
 	@if [ ! -x $(BUILD)/hotpath-server ]; then \

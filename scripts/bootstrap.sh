@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what Hotpath's build and tests need on Debian: apt packages when
+# root (otherwise names them and fails), then `npm ci` from the lockfile.
+#   scripts/bootstrap.sh             install what is missing
+#   scripts/bootstrap.sh --quiet     same, silent when nothing is missing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quiet=0
+[ "${1:-}" = "--quiet" ] && quiet=1
+
+packages=(build-essential cmake clang lld libgtest-dev libbenchmark-dev nlohmann-json3-dev nodejs npm)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+# node/npm may come from outside Debian (nvm, nodesource): accept any node >= 20.
+if command -v node >/dev/null 2>&1 && node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; then
+  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: missing Debian packages: ${missing[*]}" >&2
+    echo "bootstrap: install them as root: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# npm ci only when node_modules is missing or older than the lockfile.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+elif [ $quiet = 0 ]; then
+  echo "bootstrap: node_modules is up to date"
+fi
