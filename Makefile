@@ -18,9 +18,9 @@ ifneq ($(origin CXX),default)
 CMAKE_CXX := -DCMAKE_CXX_COMPILER=$(CXX)
 endif
 
-.PHONY: all build test test-asan bench-router bootstrap deps run clean
+.PHONY: all build test test-asan bench-router bootstrap deps run clean wasm FORCE
 
-all: build
+all: build wasm
 
 # Every entry point installs what is missing first, so `make test` and
 # `make run` are all the set-up a fresh Debian machine needs.
@@ -30,7 +30,7 @@ deps:
 bootstrap:
 	scripts/bootstrap.sh
 
-$(BUILD)/CMakeCache.txt: | deps
+$(BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_CXX)
 
 build: deps $(BUILD)/CMakeCache.txt
@@ -39,13 +39,78 @@ build: deps $(BUILD)/CMakeCache.txt
 test: build
 	$(CTEST) --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-$(ASAN_BUILD)/CMakeCache.txt: | deps
+$(ASAN_BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=ON $(CMAKE_CXX)
 
 test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# ---- router.wasm -------------------------------------------------------------
+# Compiled with clang --target=wasm32 (or a wasi-sdk at WASI_SDK_PATH), linked
+# without -O so clang never runs wasm-opt itself, then optimised by Binaryen's
+# wasm-opt when it is installed.
+ROUTES ?= bench/c-core.tsv
+WASM_DIR := $(BUILD)/wasm
+ifdef WASI_SDK_PATH
+WASM_CXX ?= $(WASI_SDK_PATH)/bin/clang++
+WASM_LD ?= $(WASI_SDK_PATH)/bin/wasm-ld
+else
+WASM_CXX ?= clang++
+WASM_LD ?= wasm-ld
+endif
+WASM_OPT ?= $(shell command -v wasm-opt 2>/dev/null)
+WASM_OPT_LEVEL ?= -O3
+WASM_CXXFLAGS ?= --target=wasm32 -std=c++17 -flto -ffreestanding -nostdlib -fno-exceptions -fno-rtti \
+  -mbulk-memory -fvisibility=hidden -Wall -Wextra -Werror
+# The matcher is optimised with -Os, everything else (table loading, ABI glue)
+# with -Oz, all linked with LTO: 16 KB in all, and as fast per request as -O2
+# in V8 (measured with bench/wasm-abi.mjs; see README "router.wasm").
+WASM_HOT ?= router/match.cpp
+WASM_HOT_OPT ?= -Os
+WASM_COLD_OPT ?= -Oz
+WASM_SOURCES := $(wildcard router/*.cpp) $(wildcard abi/*.cpp)
+WASM_OBJECTS := $(patsubst %.cpp,$(WASM_DIR)/obj/%.o,$(WASM_SOURCES)) $(WASM_DIR)/obj/embedded_routes.o
+
+wasm: $(BUILD)/router.wasm
+
+$(WASM_DIR)/obj/%.o: %.cpp $(wildcard router/*.h abi/*.h) $(WASM_DIR)/flags
+	@mkdir -p $(dir $@)
+	$(WASM_CXX) $(WASM_CXXFLAGS) $(if $(filter $<,$(WASM_HOT)),$(WASM_HOT_OPT),$(WASM_COLD_OPT)) -c $< -o $@
+
+# Rebuild objects when the flags change, and the embedded table when ROUTES
+# names another file.
+$(WASM_DIR)/flags: FORCE
+	@mkdir -p $(WASM_DIR)
+	@echo "$(WASM_CXX) $(WASM_CXXFLAGS) $(WASM_HOT) $(WASM_HOT_OPT) $(WASM_COLD_OPT)" | cmp -s - $@ || \
+	  echo "$(WASM_CXX) $(WASM_CXXFLAGS) $(WASM_HOT) $(WASM_HOT_OPT) $(WASM_COLD_OPT)" > $@
+
+$(WASM_DIR)/routes-source: FORCE
+	@mkdir -p $(WASM_DIR)
+	@echo "$(ROUTES)" | cmp -s - $@ || echo "$(ROUTES)" > $@
+
+$(WASM_DIR)/embedded_routes.cpp: $(ROUTES) $(WASM_DIR)/routes-source abi/embed_routes.sh | build-check-routes
+	$(BUILD)/hotpath-check-routes $(ROUTES)
+	abi/embed_routes.sh $(ROUTES) $@
+
+$(WASM_DIR)/obj/embedded_routes.o: $(WASM_DIR)/embedded_routes.cpp
+	@mkdir -p $(dir $@)
+	$(WASM_CXX) $(WASM_CXXFLAGS) -Oz -c $< -o $@
+
+$(BUILD)/router.wasm: $(WASM_OBJECTS)
+	$(WASM_LD) --no-entry --strip-debug -z stack-size=65536 $(WASM_OBJECTS) -o $(WASM_DIR)/router.linked.wasm
+ifneq ($(WASM_OPT),)
+	$(WASM_OPT) $(WASM_OPT_LEVEL) --enable-bulk-memory --strip-debug --strip-producers $(WASM_DIR)/router.linked.wasm -o $@
+else
+	@echo "wasm-opt not found (apt-get install binaryen): router.wasm is not size-optimised"
+	cp $(WASM_DIR)/router.linked.wasm $@
+endif
+	@echo "router.wasm: $$(wc -c < $@) bytes ($(ROUTES))"
+
+.PHONY: build-check-routes
+build-check-routes: deps $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) --target hotpath-check-routes -j $(JOBS)
 
 bench-router: build
 	$(BUILD)/router_bench --benchmark_repetitions=$${BENCH_REPEAT:-5} --benchmark_report_aggregates_only=true \

@@ -9,9 +9,8 @@ namespace {
 #define HOTPATH_TEXT(s) Slice{s, sizeof(s) - 1}
 
 constexpr Route make_error_route(uint16_t status, Slice body) {
-  return Route{0, status, kRouteAny, kEscapeRaw, Slice{"", 0},
-               HOTPATH_TEXT("text/plain; charset=utf-8"), body, nullptr, 0, body.size, nullptr, 0,
-               nullptr};
+  return Route{0,       status,  kRouteAny, kEscapeRaw, Slice{"", 0}, error_content_type(), 0, body,
+               nullptr, 0,       body.size, nullptr,    0,            nullptr};
 }
 
 // Constant-initialised: no global constructor (checked by the wasm link test).

@@ -97,14 +97,20 @@ Slice media_type(Slice content_type) {
 }  // namespace
 
 EscapeMode escape_mode_for(Slice content_type) {
+  struct Rule {
+    const char* text;  // lowercase
+    bool suffix;       // match the end of the media type, not all of it
+    EscapeMode mode;
+  };
+  static constexpr Rule kRules[] = {
+      {"application/json", false, kEscapeJson},   {"+json", true, kEscapeJson},
+      {"text/html", false, kEscapeMarkup},        {"application/xhtml+xml", false, kEscapeMarkup},
+      {"text/xml", false, kEscapeMarkup},         {"application/xml", false, kEscapeMarkup},
+      {"+xml", true, kEscapeMarkup},
+  };
   Slice type = media_type(content_type);
-  if (slice_equals_nocase(type, "application/json") || slice_ends_with_nocase(type, "+json")) {
-    return kEscapeJson;
-  }
-  if (slice_equals_nocase(type, "text/html") || slice_equals_nocase(type, "application/xhtml+xml") ||
-      slice_equals_nocase(type, "text/xml") || slice_equals_nocase(type, "application/xml") ||
-      slice_ends_with_nocase(type, "+xml")) {
-    return kEscapeMarkup;
+  for (const Rule& rule : kRules) {
+    if (rule.suffix ? slice_ends_with_nocase(type, rule.text) : slice_equals_nocase(type, rule.text)) return rule.mode;
   }
   return kEscapeRaw;
 }

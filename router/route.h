@@ -10,6 +10,8 @@ namespace hotpath {
 
 constexpr uint32_t kMaxParams = 32;
 constexpr uint32_t kMaxSegments = 256;
+// Distinct content types per table; id 0 is always the built-in error type.
+constexpr uint32_t kMaxContentTypes = 32767;
 
 // How substituted parameter values are escaped, chosen from the media type.
 enum EscapeMode : uint8_t {
@@ -33,6 +35,7 @@ struct Route {
   EscapeMode escape;
   Slice path;             // the pattern as written in the table
   Slice content_type;
+  uint32_t content_type_id;  // index in RouteTable::content_types
   Slice body;             // the whole body when it has no placeholder
   const TemplatePart* parts;  // nullptr when the body has no placeholder
   uint32_t part_count;
@@ -41,5 +44,8 @@ struct Route {
   uint32_t param_count;
   const Route* next;      // the table's routes in line order
 };
+
+// The content type of the router's own answers (400, 404, 405, 414): id 0.
+constexpr Slice error_content_type() { return Slice{"text/plain; charset=utf-8", 25}; }
 
 }  // namespace hotpath

@@ -384,11 +384,34 @@ bool parse_route_table(const char* text, size_t length, Arena& arena, RouteTable
     if (is_blank(line) || line.data[0] == '#') continue;
     if (!p.parse_line(line)) return false;
   }
+  Slice* types = arena.allocate_array<Slice>(p.count + 1);
+  if (!types) return p.out_of_memory();
+  uint32_t type_count = 0;
+  types[type_count++] = error_content_type();
+  for (Route* r = p.first; r; r = const_cast<Route*>(r->next)) {
+    uint32_t id = 0;
+    while (id < type_count && !(types[id].size == r->content_type.size &&
+                                bytes_equal(types[id].data, r->content_type.data, r->content_type.size))) {
+      ++id;
+    }
+    if (id == type_count) {
+      if (type_count > kMaxContentTypes) {
+        p.line = r->line;
+        MessageWriter w = p.fail();
+        w.text("more than ").number(kMaxContentTypes).text(" distinct content types");
+        return p.finish(w);
+      }
+      types[type_count++] = r->content_type;
+    }
+    r->content_type_id = id;
+  }
   p.line = 0;
   if (!compile_tree(arena, p.root)) return p.out_of_memory();
   table->root = p.root;
   table->first_route = p.first;
   table->route_count = p.count;
+  table->content_types = types;
+  table->content_type_count = type_count;
   return true;
 }
 

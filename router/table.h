@@ -17,6 +17,10 @@ struct RouteTable {
   const Node* root;
   const Route* first_route;  // in line order, linked by Route::next
   uint32_t route_count;
+  // Distinct content types, [0] = error_content_type(); Route::content_type_id
+  // indexes this, so hosts can prepare each header once.
+  const Slice* content_types;
+  uint32_t content_type_count;
 };
 
 constexpr uint32_t kMaxErrorMessage = 256;

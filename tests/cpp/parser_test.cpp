@@ -230,3 +230,29 @@ TEST(Parser, LimitsOnSegmentsAndParameters) {
 
 }  // namespace
 }  // namespace hotpath::testing
+
+namespace hotpath::testing {
+namespace {
+
+TEST(Parser, DistinctContentTypesGetIdsAfterTheErrorType) {
+  LoadedTable t = load_table(
+      "GET\t/a\t200\ttext/plain; charset=utf-8\ta\n"
+      "GET\t/b\t200\tapplication/json\t{}\n"
+      "GET\t/c\t200\tapplication/json\t[]\n"
+      "GET\t/d\t204\t\t\n");
+  ASSERT_TRUE(t.ok) << t.error;
+  ASSERT_EQ(t.table.content_type_count, 3u);
+  auto text = [](Slice s) { return std::string(s.data, s.size); };
+  EXPECT_EQ(text(t.table.content_types[0]), "text/plain; charset=utf-8");
+  EXPECT_EQ(text(t.table.content_types[1]), "application/json");
+  EXPECT_EQ(text(t.table.content_types[2]), "");
+  const Route* r = t.table.first_route;
+  EXPECT_EQ(r->content_type_id, 0u);              // same text as the error type
+  EXPECT_EQ(r->next->content_type_id, 1u);
+  EXPECT_EQ(r->next->next->content_type_id, 1u);
+  EXPECT_EQ(r->next->next->next->content_type_id, 2u);
+  EXPECT_EQ(not_found_route().content_type_id, 0u);
+}
+
+}  // namespace
+}  // namespace hotpath::testing

@@ -1,0 +1,92 @@
+import { requestTarget } from "./request-target.js";
+import { wasmRouterFor } from "./router.js";
+
+export interface WasmFetchOptions {
+  /** An instance of router.wasm. */
+  instance: WebAssembly.Instance;
+  /** Send the request's headers as "name: value" lines (default false: no route reads them). */
+  includeHeaders?: boolean;
+  /** Send the request body (default false). */
+  includeBody?: boolean;
+  /** Largest body sent when includeBody is set; a larger one is answered 413, never cut. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+export interface WasmFetch {
+  fetch(request: Request): Promise<Response>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A fetch handler over router.wasm's compatibility ABI (`handle`): the request
+ * goes in as text ("GET /path?q\n" [headers "\n" body]) and the answer comes
+ * back as text ("200\ncontent-type: ...\n\nbody"). Slower than
+ * createFastWasmFetch; kept for code written against @hotpath/server 0.1.0.
+ */
+export function createWasmFetch(options: WasmFetchOptions): WasmFetch {
+  const router = wasmRouterFor(options.instance);
+  const abi = router.exports;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+
+  async function fetch(request: Request): Promise<Response> {
+    let text = `${request.method} ${requestTarget(request.url)}\n`;
+    if (options.includeHeaders) {
+      request.headers.forEach((value, name) => {
+        text += `${name}: ${value}\n`;
+      });
+    }
+    let body = new Uint8Array(0);
+    if (options.includeBody && request.body !== null) {
+      body = new Uint8Array(await request.arrayBuffer());
+      if (body.length > maxBodyBytes) {
+        return new Response("Content Too Large", {
+          status: 413,
+          headers: { "content-type": "text/plain; charset=utf-8" },
+        });
+      }
+    }
+    const head = encoder.encode(options.includeHeaders || body.length > 0 ? text + "\n" : text);
+    const input = new Uint8Array(head.length + body.length);
+    input.set(head);
+    input.set(body, head.length);
+    const [ptr, length] = router.writeInput(input);
+    const packed = abi.handle(ptr, length);
+    const outPtr = Number(packed >> 32n);
+    const outLen = Number(packed & 0xffffffffn);
+    if (outLen === 0) throw new RangeError("router.wasm could not allocate its response");
+    return parseCompatResponse(new Uint8Array(abi.memory.buffer, outPtr, outLen));
+  }
+
+  return { fetch };
+}
+
+/** Parses "STATUS\nname: value\n...\n\nbody" into a Response. */
+export function parseCompatResponse(bytes: Uint8Array): Response {
+  let lineStart = 0;
+  const lines: string[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0x0a) continue;
+    if (i === lineStart) {
+      lineStart = i + 1;
+      break;
+    }
+    lines.push(decoder.decode(bytes.subarray(lineStart, i)));
+    lineStart = i + 1;
+  }
+  const [statusLine = "500", ...headerLines] = lines;
+  const headers = new Headers();
+  for (const line of headerLines) {
+    const colon = line.indexOf(": ");
+    headers.append(line.slice(0, colon), line.slice(colon + 2));
+  }
+  const status = Number(statusLine);
+  // The ABI sends "content-length" only for HEAD answers, which have no body.
+  if (headers.has("content-length") || status === 204 || status === 304) {
+    return new Response(null, { status, headers });
+  }
+  const body = bytes.slice(lineStart);
+  headers.set("content-length", String(body.length));
+  return new Response(body, { status, headers });
+}

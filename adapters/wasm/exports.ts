@@ -1,0 +1,54 @@
+/**
+ * The exports of router.wasm, as specified in abi/README.md.
+ */
+export interface RouterWasmExports {
+  memory: WebAssembly.Memory;
+  // Fast ABI (as @hotpath/server 0.1.0)
+  alloc(size: number): number;
+  handle_path(ptr: number, len: number): bigint;
+  response_ptr(): number;
+  response_len(): number;
+  response_status(): number;
+  // Fast ABI extensions
+  route_request(method: number, ptr: number, len: number): number;
+  response_record(): number;
+  content_type_count(): number;
+  content_type_ptr(id: number): number;
+  content_type_len(id: number): number;
+  table_generation(): number;
+  route_count(): number;
+  // Run-time route tables
+  load_routes(ptr: number, len: number): number;
+  load_builtin_routes(): number;
+  load_error_line(): number;
+  load_error_ptr(): number;
+  load_error_len(): number;
+  // Compatibility ABI
+  handle(ptr: number, len: number): bigint;
+}
+
+const REQUIRED: readonly (keyof RouterWasmExports)[] = [
+  "memory", "alloc", "handle_path", "response_ptr", "response_len", "response_status",
+  "route_request", "response_record", "content_type_count", "content_type_ptr", "content_type_len",
+  "table_generation", "route_count", "load_routes", "load_builtin_routes", "load_error_line",
+  "load_error_ptr", "load_error_len", "handle",
+];
+
+/** Checks that an instance is a Hotpath router.wasm and returns its exports. */
+export function routerExports(instance: WebAssembly.Instance): RouterWasmExports {
+  const exports = instance.exports as unknown as Partial<RouterWasmExports>;
+  const missing = REQUIRED.filter((name) => exports[name] === undefined);
+  if (missing.length > 0) {
+    throw new TypeError(`not a Hotpath router.wasm instance: missing exports ${missing.join(", ")}`);
+  }
+  return exports as RouterWasmExports;
+}
+
+/** Request method codes of route_request (abi/README.md). */
+export const METHOD_CODES: Readonly<Record<string, number>> = {
+  GET: 0, HEAD: 1, POST: 2, PUT: 3, PATCH: 4, DELETE: 5, OPTIONS: 6,
+};
+export const OTHER_METHOD = 7;
+
+/** Allow-mask bit order (bit 0 = GET). */
+export const ALLOW_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;

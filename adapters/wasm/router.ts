@@ -1,0 +1,172 @@
+import { ALLOW_ORDER, METHOD_CODES, OTHER_METHOD, routerExports, type RouterWasmExports } from "./exports.js";
+import { RouteTableError } from "./route-table-error.js";
+
+/** What the router answered, before it becomes a Response. */
+export interface RoutedAnswer {
+  status: number;
+  /** "" when the route declares none (204/304). */
+  contentType: string;
+  /** The Allow header value for 405, else "". */
+  allow: string;
+  /** Body bytes: a view into Wasm memory, valid until the next call. */
+  body: Uint8Array;
+  /** A HEAD request: send no body (Content-Length is body.length). */
+  head: boolean;
+}
+
+// Offsets (in u32s) of the response record (abi/README.md).
+const BODY_PTR = 0;
+const BODY_LEN = 1;
+const STATUS = 2;
+const ALLOW = 3;
+const CONTENT_TYPE = 4;
+const HEAD = 5;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Owns one router.wasm instance: writes request targets into its input
+ * buffer, makes the one `route_request` call per request, and reads the
+ * answer from the response record. Content-type strings are decoded once per
+ * table and cached.
+ */
+export class WasmRouter {
+  readonly exports: RouterWasmExports;
+  #buffer: ArrayBuffer | SharedArrayBuffer | null = null;
+  #bytes = new Uint8Array(0);
+  #record = new Uint32Array(0);
+  #input = 0;
+  #inputCapacity = 0;
+  #contentTypes: string[] = [];
+  #allowCache = new Map<number, string>();
+  #generation = -1;
+
+  constructor(instance: WebAssembly.Instance) {
+    this.exports = routerExports(instance);
+    this.#syncTable();
+  }
+
+  /** Routes one request. `target` is the path with its query, as sent. */
+  route(method: string, target: string): RoutedAnswer {
+    const abi = this.exports;
+    const length = this.#writeTarget(target);
+    abi.route_request(METHOD_CODES[method] ?? OTHER_METHOD, this.#input, length);
+    const record = this.#views().record;
+    const ptr = record[BODY_PTR]!;
+    const status = record[STATUS]!;
+    return {
+      status,
+      contentType: this.#contentType(record[CONTENT_TYPE]!),
+      allow: status === 405 ? this.#allow(record[ALLOW]!) : "",
+      body: this.#bytes.subarray(ptr, ptr + record[BODY_LEN]!),
+      head: record[HEAD] === 1,
+    };
+  }
+
+  /** Replaces the route table. Throws RouteTableError and keeps the old table. */
+  loadRoutes(text: string): void {
+    const [ptr, length] = this.writeInput(encoder.encode(text));
+    if (this.exports.load_routes(ptr, length) !== 0) {
+      const abi = this.exports;
+      const start = abi.load_error_ptr();
+      const message = decoder.decode(this.#views().bytes.subarray(start, start + abi.load_error_len()));
+      throw new RouteTableError(message, abi.load_error_line());
+    }
+    this.#syncTable();
+  }
+
+  /** Goes back to the table compiled into router.wasm. */
+  loadBuiltinRoutes(): void {
+    if (this.exports.load_builtin_routes() !== 0) throw new RouteTableError("built-in table failed to load", 0);
+    this.#syncTable();
+  }
+
+  /** Increments whenever the table changes (caches key on it). */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get routeCount(): number {
+    return this.exports.route_count();
+  }
+
+  #syncTable(): void {
+    const abi = this.exports;
+    this.#generation = abi.table_generation();
+    const types: string[] = [];
+    const bytes = this.#views().bytes;
+    for (let id = 0, n = abi.content_type_count(); id < n; id++) {
+      const ptr = abi.content_type_ptr(id);
+      types.push(decoder.decode(bytes.subarray(ptr, ptr + abi.content_type_len(id))));
+    }
+    this.#contentTypes = types;
+  }
+
+  #contentType(id: number): string {
+    return this.#contentTypes[id] ?? "text/plain; charset=utf-8";
+  }
+
+  #allow(mask: number): string {
+    let text = this.#allowCache.get(mask);
+    if (text === undefined) {
+      text = ALLOW_ORDER.filter((_, bit) => mask & (1 << bit)).join(", ");
+      this.#allowCache.set(mask, text);
+    }
+    return text;
+  }
+
+  // Wasm memory may grow (and detach old views) during any call.
+  #views(): { bytes: Uint8Array; record: Uint32Array } {
+    const buffer = this.exports.memory.buffer;
+    if (buffer !== this.#buffer) {
+      this.#buffer = buffer;
+      this.#bytes = new Uint8Array(buffer);
+      this.#record = new Uint32Array(buffer, this.exports.response_record(), 7);
+    }
+    return { bytes: this.#bytes, record: this.#record };
+  }
+
+  /**
+   * Copies bytes into the instance's input buffer (grown as needed) and
+   * returns [ptr, length]. Valid until the next write.
+   */
+  writeInput(bytes: Uint8Array): [number, number] {
+    const ptr = this.#reserveInput(bytes.length);
+    this.#views().bytes.set(bytes, ptr);
+    return [ptr, bytes.length];
+  }
+
+  // One input buffer per instance (alloc's contract: a buffer is valid until
+  // the next alloc), grown geometrically so alloc is rarely called.
+  #reserveInput(size: number): number {
+    if (size > this.#inputCapacity || this.#input === 0) {
+      const capacity = Math.max(size, this.#inputCapacity * 2, 1024);
+      const ptr = this.exports.alloc(capacity);
+      if (ptr === 0) throw new RangeError(`router.wasm could not allocate ${capacity} bytes`);
+      this.#input = ptr;
+      this.#inputCapacity = capacity;
+    }
+    return this.#input;
+  }
+
+  // Request targets from request.url are ASCII (the URL parser
+  // percent-encodes everything else); encodeInto handles any string anyway.
+  #writeTarget(target: string): number {
+    const ptr = this.#reserveInput(target.length * 3);
+    const bytes = this.#views().bytes;
+    return encoder.encodeInto(target, bytes.subarray(ptr, ptr + this.#inputCapacity)).written;
+  }
+}
+
+const routers = new WeakMap<WebAssembly.Instance, WasmRouter>();
+
+/** The one WasmRouter of an instance (adapters on one instance share it). */
+export function wasmRouterFor(instance: WebAssembly.Instance): WasmRouter {
+  let router = routers.get(instance);
+  if (router === undefined) {
+    router = new WasmRouter(instance);
+    routers.set(instance, router);
+  }
+  return router;
+}

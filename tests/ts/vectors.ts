@@ -1,0 +1,54 @@
+/**
+ * The shared routing vectors (tests/vectors/), for the TypeScript runners.
+ * Text in, cases out, so the same code serves Node (fs) and workerd (?raw).
+ */
+export interface RoutingVector {
+  id: string;
+  table?: string;
+  table_file?: string;
+  request: { method: string; path: string };
+  expect: { status: number; headers: Record<string, string | null>; body: string };
+}
+
+export function parseJsonl<T>(text: string): T[] {
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as T);
+}
+
+export function tableOf(vector: RoutingVector, files: Record<string, string>): string {
+  if (vector.table !== undefined) return vector.table;
+  const text = files[vector.table_file ?? ""];
+  if (text === undefined) throw new Error(`${vector.id}: unknown table file ${vector.table_file}`);
+  return text;
+}
+
+/**
+ * Why a vector cannot run through a fetch Request, or null. These are limits
+ * of the Fetch standard, not of the router: the raw-ABI runners cover them.
+ */
+export function fetchSkipReason(vector: RoutingVector): string | null {
+  const { method, path } = vector.request;
+  if (!path.startsWith("/")) return "request.url always carries an absolute path";
+  if (/^(get|head|post|put|delete|options)$/i.test(method) && method !== method.toUpperCase()) {
+    return "Fetch uppercases these method names";
+  }
+  if (/^(connect|trace|track)$/i.test(method)) return "Fetch forbids this method";
+  if (path.includes("#") && vector.expect.status === 414) return "fragments never reach a server";
+  return null;
+}
+
+/** Differences between a Response and a vector's expectation ([] when none). */
+export async function mismatches(vector: RoutingVector, response: Response): Promise<string[]> {
+  const problems: string[] = [];
+  const { expect } = vector;
+  if (response.status !== expect.status) problems.push(`status ${response.status}, expected ${expect.status}`);
+  for (const [name, value] of Object.entries(expect.headers)) {
+    const actual = response.headers.get(name);
+    if (actual !== value) problems.push(`${name}: ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`);
+  }
+  const body = await response.text();
+  if (body !== expect.body) problems.push(`body ${JSON.stringify(body.slice(0, 200))}, expected ${JSON.stringify(expect.body.slice(0, 200))}`);
+  return problems;
+}
