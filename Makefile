@@ -1,7 +1,10 @@
 # Hotpath build and test entry points. Native C++ goes through CMake (build/,
 # build-asan/); the wasm32 check runs as one of its tests.
 #   make            build everything buildable (library, tests, benchmarks)
-#   make test       all tests (C++ unit tests, shared vectors, wasm32 link)
+#   make test       all tests: test-cpp (C++ unit tests, shared vectors, wasm32
+#                   link) and test-ts (typecheck; Vitest on Node with the real
+#                   router.wasm, wrangler dev; Vitest inside workerd)
+#   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
 #   make bootstrap  install what is missing (apt packages as root; npm ci)
@@ -18,7 +21,7 @@ ifneq ($(origin CXX),default)
 CMAKE_CXX := -DCMAKE_CXX_COMPILER=$(CXX)
 endif
 
-.PHONY: all build test test-asan bench-router bootstrap deps run clean wasm FORCE
+.PHONY: all build test test-cpp test-ts test-asan bench-router bootstrap deps run clean wasm FORCE
 
 all: build wasm
 
@@ -36,8 +39,18 @@ $(BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 build: deps $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
-test: build
+test: test-cpp test-ts
+
+test-cpp: build
 	$(CTEST) --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# wrangler and workerd stay offline (no metrics, no cf fetch, no banner).
+OFFLINE_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
+
+test-ts: deps wasm
+	npx tsc --noEmit -p .
+	$(OFFLINE_ENV) npx vitest run
+	$(OFFLINE_ENV) npx vitest run --config vitest.workers.config.ts
 
 $(ASAN_BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=ON $(CMAKE_CXX)
@@ -62,6 +75,9 @@ WASM_LD ?= wasm-ld
 endif
 WASM_OPT ?= $(shell command -v wasm-opt 2>/dev/null)
 WASM_OPT_LEVEL ?= -O3
+# 1 GiB: far above any route table, and a clean "cannot grow" (alloc returns
+# 0) instead of an engine-dependent limit.
+WASM_MAX_MEMORY ?= 1073741824
 WASM_CXXFLAGS ?= --target=wasm32 -std=c++17 -flto -ffreestanding -nostdlib -fno-exceptions -fno-rtti \
   -mbulk-memory -fvisibility=hidden -Wall -Wextra -Werror
 # The matcher is optimised with -Os, everything else (table loading, ABI glue)
@@ -73,6 +89,9 @@ WASM_COLD_OPT ?= -Oz
 WASM_SOURCES := $(wildcard router/*.cpp) $(wildcard abi/*.cpp)
 WASM_OBJECTS := $(patsubst %.cpp,$(WASM_DIR)/obj/%.o,$(WASM_SOURCES)) $(WASM_DIR)/obj/embedded_routes.o
 
+WASM_FLAGS_STAMP = $(WASM_CXX) $(WASM_CXXFLAGS) $(WASM_HOT) $(WASM_HOT_OPT) $(WASM_COLD_OPT) \
+  $(WASM_MAX_MEMORY) $(WASM_OPT) $(WASM_OPT_LEVEL)
+
 wasm: $(BUILD)/router.wasm
 
 $(WASM_DIR)/obj/%.o: %.cpp $(wildcard router/*.h abi/*.h) $(WASM_DIR)/flags
@@ -83,8 +102,7 @@ $(WASM_DIR)/obj/%.o: %.cpp $(wildcard router/*.h abi/*.h) $(WASM_DIR)/flags
 # names another file.
 $(WASM_DIR)/flags: FORCE
 	@mkdir -p $(WASM_DIR)
-	@echo "$(WASM_CXX) $(WASM_CXXFLAGS) $(WASM_HOT) $(WASM_HOT_OPT) $(WASM_COLD_OPT)" | cmp -s - $@ || \
-	  echo "$(WASM_CXX) $(WASM_CXXFLAGS) $(WASM_HOT) $(WASM_HOT_OPT) $(WASM_COLD_OPT)" > $@
+	@echo "$(WASM_FLAGS_STAMP)" | cmp -s - $@ || echo "$(WASM_FLAGS_STAMP)" > $@
 
 $(WASM_DIR)/routes-source: FORCE
 	@mkdir -p $(WASM_DIR)
@@ -98,8 +116,8 @@ $(WASM_DIR)/obj/embedded_routes.o: $(WASM_DIR)/embedded_routes.cpp
 	@mkdir -p $(dir $@)
 	$(WASM_CXX) $(WASM_CXXFLAGS) -Oz -c $< -o $@
 
-$(BUILD)/router.wasm: $(WASM_OBJECTS)
-	$(WASM_LD) --no-entry --strip-debug -z stack-size=65536 $(WASM_OBJECTS) -o $(WASM_DIR)/router.linked.wasm
+$(BUILD)/router.wasm: $(WASM_OBJECTS) $(WASM_DIR)/flags
+	$(WASM_LD) --no-entry --strip-debug -z stack-size=65536 --max-memory=$(WASM_MAX_MEMORY) $(WASM_OBJECTS) -o $(WASM_DIR)/router.linked.wasm
 ifneq ($(WASM_OPT),)
 	$(WASM_OPT) $(WASM_OPT_LEVEL) --enable-bulk-memory --strip-debug --strip-producers $(WASM_DIR)/router.linked.wasm -o $@
 else
@@ -124,4 +142,4 @@ run:
 	$(BUILD)/hotpath-server --config bench/c-core.tsv --port 3000
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) dist

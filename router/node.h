@@ -42,7 +42,9 @@ struct Node {
   MethodMask allow;         // methods answered here, for 405's Allow
 
   // Only used while loading: children in a sibling list, routes by method.
+  Node* parent;
   Node* first_static;
+  Node* last_static;
   Node* next_sibling;
   Slice segment;  // this node's static segment (decoded)
   const Route* routes[kRouteMethodCount];

@@ -16,6 +16,7 @@ struct Parser {
   LoadError* error;
   uint32_t line;
   Node* root;
+  ChildIndex children;
   Route* first;
   Route* last;
   uint32_t count;
@@ -328,7 +329,7 @@ bool Parser::parse_line(Slice text) {
   if (!parse_body(body, route)) return false;
 
   const Route* existing = nullptr;
-  switch (insert_route(arena, root, segments, segment_count, route, &existing)) {
+  switch (insert_route(arena, children, root, segments, segment_count, route, &existing)) {
     case kInserted:
       break;
     case kOutOfMemory:
@@ -353,7 +354,7 @@ bool parse_route_table(const char* text, size_t length, Arena& arena, RouteTable
   error->line = 0;
   error->out_of_memory = false;
   error->message_length = 0;
-  Parser p{arena, error, 0, nullptr, nullptr, nullptr, 0};
+  Parser p{arena, error, 0, nullptr, ChildIndex{nullptr, 0}, nullptr, nullptr, 0};
   if (length > 0xFFFFFFFFu) {
     MessageWriter w = p.fail();
     w.text("route table larger than 4 GiB");
@@ -361,6 +362,11 @@ bool parse_route_table(const char* text, size_t length, Arena& arena, RouteTable
   }
   p.root = arena.allocate_array<Node>(1);
   if (!p.root) return p.out_of_memory();
+  // Every static node comes from one '/' of some path, so the number of '/'
+  // bounds the number of nodes.
+  uint32_t slashes = 0;
+  for (size_t i = 0; i < length; ++i) slashes += text[i] == '/';
+  if (!create_child_index(arena, slashes + 1, &p.children)) return p.out_of_memory();
 
   uint32_t size = static_cast<uint32_t>(length);
   uint32_t start = 0;

@@ -9,17 +9,30 @@ constexpr uint32_t kLinearEdgeLimit = 4;
 
 Node* new_node(Arena& arena) { return arena.allocate_array<Node>(1); }
 
-Node* static_child(Arena& arena, Node* parent, Slice text) {
-  for (Node* c = parent->first_static; c; c = c->next_sibling) {
-    if (c->segment.size == text.size && bytes_equal(c->segment.data, text.data, text.size)) return c;
+uint32_t child_hash(const Node* parent, Slice text) {
+  uint64_t p = reinterpret_cast<uintptr_t>(parent);
+  return scan::segment_hash(text.data, text.size) ^ static_cast<uint32_t>((p >> 4) * 0x9E3779B1u);
+}
+
+Node* static_child(Arena& arena, ChildIndex& index, Node* parent, Slice text) {
+  uint32_t at = child_hash(parent, text) & index.mask;
+  for (Node* c; (c = index.slots[at]) != nullptr; at = (at + 1) & index.mask) {
+    if (c->parent == parent && c->segment.size == text.size && bytes_equal(c->segment.data, text.data, text.size)) {
+      return c;
+    }
   }
   Node* child = new_node(arena);
   if (!child) return nullptr;
+  child->parent = parent;
   child->segment = text;
-  // Append to keep table order (only matters for deterministic layout).
-  Node** tail = &parent->first_static;
-  while (*tail) tail = &(*tail)->next_sibling;
-  *tail = child;
+  index.slots[at] = child;
+  // Append, so edges keep table order (only matters for a stable layout).
+  if (parent->last_static) {
+    parent->last_static->next_sibling = child;
+  } else {
+    parent->first_static = child;
+  }
+  parent->last_static = child;
   return child;
 }
 
@@ -85,7 +98,15 @@ bool compile_edges(Arena& arena, Node* n) {
 
 }  // namespace
 
-InsertResult insert_route(Arena& arena, Node* root, const PatternSegment* segments,
+bool create_child_index(Arena& arena, uint32_t max_nodes, ChildIndex* index) {
+  uint32_t size = 16;
+  while (size < max_nodes * 2 && size < 0x80000000u) size <<= 1;  // load factor <= 1/2
+  index->slots = arena.allocate_array<Node*>(size);
+  index->mask = size - 1;
+  return index->slots != nullptr;
+}
+
+InsertResult insert_route(Arena& arena, ChildIndex& index, Node* root, const PatternSegment* segments,
                           uint32_t segment_count, const Route* route, const Route** existing) {
   Node* n = root;
   for (uint32_t i = 0; i < segment_count; ++i) {
@@ -93,7 +114,7 @@ InsertResult insert_route(Arena& arena, Node* root, const PatternSegment* segmen
     Node* next = nullptr;
     switch (s.kind) {
       case PatternSegment::kStatic:
-        next = static_child(arena, n, s.text);
+        next = static_child(arena, index, n, s.text);
         break;
       case PatternSegment::kParam:
         if (!n->param_child) n->param_child = new_node(arena);

@@ -42,6 +42,8 @@ struct Case {
   const char* allow;  // nullptr: no Allow expected
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.method << " " << std::string(c.target).substr(0, 60); }
+
 Answer guarded_answer(const RouteTable& table, const std::string& method, const std::string& target) {
   GuardedBytes input(target);
   GuardedBytes scratch(std::string(target.size(), '\0'));

@@ -99,6 +99,8 @@ struct BadTable {
   const char* fragment;
 };
 
+void PrintTo(const BadTable& c, std::ostream* os) { *os << c.name; }
+
 class ParserErrors : public ::testing::TestWithParam<BadTable> {};
 
 TEST_P(ParserErrors, NamesTheLineAndTheReason) {

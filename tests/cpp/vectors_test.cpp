@@ -16,32 +16,41 @@ using nlohmann::json;
 
 const std::string kVectors = HOTPATH_SOURCE_DIR "/tests/vectors/";
 
-std::vector<json> read_jsonl(const std::string& path) {
+// One vector. GoogleTest prints parameters into test listings (and so into
+// ctest's test names): print the id, not the whole case.
+struct Vector {
+  json data;
+  const json& operator[](const char* key) const { return data[key]; }
+  bool contains(const char* key) const { return data.contains(key); }
+};
+void PrintTo(const Vector& v, std::ostream* os) { *os << v.data["id"].get<std::string>(); }
+
+std::vector<Vector> read_jsonl(const std::string& path) {
   std::ifstream in(path);
   EXPECT_TRUE(in) << "cannot open " << path;
-  std::vector<json> cases;
+  std::vector<Vector> cases;
   std::string line;
   while (std::getline(in, line)) {
-    if (!line.empty()) cases.push_back(json::parse(line));
+    if (!line.empty()) cases.push_back(Vector{json::parse(line)});
   }
   return cases;
 }
 
-std::string table_of(const json& c) {
+std::string table_of(const Vector& c) {
   if (c.contains("table_file")) return read_file(kVectors + c["table_file"].get<std::string>());
   return c["table"].get<std::string>();
 }
 
-std::string test_name(const json& c) {
+std::string test_name(const Vector& c) {
   std::string name;
   for (char ch : c["id"].get<std::string>()) name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
   return name;
 }
 
-class RoutingVectors : public ::testing::TestWithParam<json> {};
+class RoutingVectors : public ::testing::TestWithParam<Vector> {};
 
 TEST_P(RoutingVectors, Match) {
-  const json& c = GetParam();
+  const Vector& c = GetParam();
   LoadedTable t = load_table(table_of(c));
   ASSERT_TRUE(t.ok) << t.error;
   const json& request = c["request"];
@@ -68,12 +77,12 @@ TEST_P(RoutingVectors, Match) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shared, RoutingVectors, ::testing::ValuesIn(read_jsonl(kVectors + "routing.jsonl")),
-                         [](const ::testing::TestParamInfo<json>& info) { return test_name(info.param); });
+                         [](const ::testing::TestParamInfo<Vector>& info) { return test_name(info.param); });
 
-class TableErrorVectors : public ::testing::TestWithParam<json> {};
+class TableErrorVectors : public ::testing::TestWithParam<Vector> {};
 
 TEST_P(TableErrorVectors, FailToLoad) {
-  const json& c = GetParam();
+  const Vector& c = GetParam();
   LoadedTable t = load_table(table_of(c));
   ASSERT_FALSE(t.ok);
   EXPECT_EQ(t.error_line, c["line"].get<uint32_t>()) << t.error;
@@ -81,7 +90,7 @@ TEST_P(TableErrorVectors, FailToLoad) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shared, TableErrorVectors, ::testing::ValuesIn(read_jsonl(kVectors + "table-errors.jsonl")),
-                         [](const ::testing::TestParamInfo<json>& info) { return test_name(info.param); });
+                         [](const ::testing::TestParamInfo<Vector>& info) { return test_name(info.param); });
 
 TEST(VectorFiles, AreLargeEnough) {
   EXPECT_GE(read_jsonl(kVectors + "routing.jsonl").size(), 150u);

@@ -7,10 +7,12 @@ import { parseJsonl, type RoutingVector } from "./vectors.js";
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 const vectorsDir = `${root}tests/vectors/`;
 
-export const wasmBytes: Uint8Array = readFileSync(`${root}build/router.wasm`);
+export const wasmBytes: Uint8Array<ArrayBuffer> = new Uint8Array(readFileSync(`${root}build/router.wasm`));
+const wasmModule = new WebAssembly.Module(wasmBytes);
 
+/** A fresh instance of the real build/router.wasm. */
 export async function newInstance(): Promise<WebAssembly.Instance> {
-  return (await WebAssembly.instantiate(wasmBytes, {})).instance;
+  return WebAssembly.instantiate(wasmModule, {});
 }
 
 export const routingVectors: RoutingVector[] = parseJsonl(readFileSync(`${vectorsDir}routing.jsonl`, "utf8"));
