@@ -24,10 +24,12 @@ export interface FastWasmFetch {
   readonly cacheStats: LruCacheStats | null;
 }
 
-// Everything needed to build a fresh Response for a cached answer.
+// Everything needed to build a fresh Response for a cached answer. Headers
+// objects are shared: the Response constructor copies them (Fetch standard),
+// and passing a Headers is cheaper than a plain object in Bun.
 interface CachedAnswer {
   status: number;
-  headers: Record<string, string>;
+  headers: Headers;
   body: Uint8Array<ArrayBuffer> | null;
 }
 
@@ -39,19 +41,39 @@ export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetc
   const router = wasmRouterFor(options.instance);
   if (options.routes !== undefined) router.loadRoutes(options.routes);
   const cache = options.cache === false ? null : new LruCache<string, CachedAnswer>(options.cache ?? {});
+  // Headers by (content type id, Allow mask), for bodies whose length the
+  // runtime derives itself. Valid for one table generation.
+  const sharedHeaders = new Map<number, Headers>();
   let generation = router.generation;
+
+  function answerOf(routed: RoutedAnswer): CachedAnswer {
+    const hasBody = routed.status !== 204 && routed.status !== 304;
+    let headers: Headers | undefined;
+    if (routed.head && hasBody) {
+      headers = headersOf(routed);  // HEAD has no body: Content-Length is set
+      headers.set("content-length", String(routed.body.length));
+    } else {
+      const key = routed.contentTypeId * 256 + routed.allowMask;
+      headers = sharedHeaders.get(key);
+      if (headers === undefined) sharedHeaders.set(key, (headers = headersOf(routed)));
+    }
+    // The body view points into Wasm memory, reused by the next call: copy it.
+    const body = routed.head || !hasBody ? null : routed.body.slice();
+    return { status: routed.status, headers, body };
+  }
 
   function fetch(request: Request): Response {
     const method = request.method;
     const target = requestTarget(request.url);
-    if (cache === null) return toResponse(answerOf(router.route(method, target)));
     if (router.generation !== generation) {
-      cache.clear();
+      cache?.clear();
+      sharedHeaders.clear();
       generation = router.generation;
     }
-    const key = method + " " + targetPath(target);
+    if (cache === null) return toResponse(answerOf(router.route(method, target)));
+    const key = method === "GET" ? targetPath(target) : method + " " + targetPath(target);
     const hit = cache.get(key);
-    if (hit !== undefined) return new Response(hit.body, { status: hit.status, headers: hit.headers });
+    if (hit !== undefined) return toResponse(hit);
     const fresh = answerOf(router.route(method, target));
     if (fresh.status < 400) cache.set(key, fresh, key.length + (fresh.body?.length ?? 0) + 64);
     return toResponse(fresh);
@@ -61,8 +83,6 @@ export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetc
     fetch,
     loadRoutes(text: string) {
       router.loadRoutes(text);
-      cache?.clear();
-      generation = router.generation;
     },
     get cacheStats() {
       return cache === null ? null : cache.stats;
@@ -70,16 +90,11 @@ export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetc
   };
 }
 
-/** Status, headers and body of a routed answer, detached from Wasm memory. */
-function answerOf(routed: RoutedAnswer): CachedAnswer {
-  const headers: Record<string, string> = {};
-  if (routed.contentType !== "") headers["content-type"] = routed.contentType;
-  const sendsLength = routed.status !== 204 && routed.status !== 304;
-  if (sendsLength) headers["content-length"] = String(routed.body.length);
-  if (routed.allow !== "") headers["allow"] = routed.allow;
-  // The body view points into Wasm memory, reused by the next call: copy it.
-  const body = routed.head || !sendsLength ? null : routed.body.slice();
-  return { status: routed.status, headers, body };
+function headersOf(routed: RoutedAnswer): Headers {
+  const headers = new Headers();
+  if (routed.contentType !== "") headers.set("content-type", routed.contentType);
+  if (routed.allow !== "") headers.set("allow", routed.allow);
+  return headers;
 }
 
 function toResponse(a: CachedAnswer): Response {

@@ -6,6 +6,10 @@ export interface RoutedAnswer {
   status: number;
   /** "" when the route declares none (204/304). */
   contentType: string;
+  /** Index of contentType in the table's list (stable until the table changes). */
+  contentTypeId: number;
+  /** Allow as a bit mask (bit 0 GET ... bit 6 OPTIONS); 0 unless 405. */
+  allowMask: number;
   /** The Allow header value for 405, else "". */
   allow: string;
   /** Body bytes: a view into Wasm memory, valid until the next call. */
@@ -33,7 +37,6 @@ const decoder = new TextDecoder();
  */
 export class WasmRouter {
   readonly exports: RouterWasmExports;
-  #buffer: ArrayBuffer | SharedArrayBuffer | null = null;
   #bytes = new Uint8Array(0);
   #record = new Uint32Array(0);
   #input = 0;
@@ -55,10 +58,14 @@ export class WasmRouter {
     const record = this.#views().record;
     const ptr = record[BODY_PTR]!;
     const status = record[STATUS]!;
+    const contentTypeId = record[CONTENT_TYPE]!;
+    const allowMask = status === 405 ? record[ALLOW]! : 0;
     return {
       status,
-      contentType: this.#contentType(record[CONTENT_TYPE]!),
-      allow: status === 405 ? this.#allow(record[ALLOW]!) : "",
+      contentType: this.#contentType(contentTypeId),
+      contentTypeId,
+      allowMask,
+      allow: allowMask === 0 ? "" : this.#allow(allowMask),
       body: this.#bytes.subarray(ptr, ptr + record[BODY_LEN]!),
       head: record[HEAD] === 1,
     };
@@ -116,11 +123,12 @@ export class WasmRouter {
     return text;
   }
 
-  // Wasm memory may grow (and detach old views) during any call.
+  // Wasm memory may grow during any call; growing detaches the old buffer,
+  // which empties every view on it. Checking a view's length is cheaper than
+  // reading memory.buffer on every request.
   #views(): { bytes: Uint8Array; record: Uint32Array } {
-    const buffer = this.exports.memory.buffer;
-    if (buffer !== this.#buffer) {
-      this.#buffer = buffer;
+    if (this.#record.length === 0) {
+      const buffer = this.exports.memory.buffer;
       this.#bytes = new Uint8Array(buffer);
       this.#record = new Uint32Array(buffer, this.exports.response_record(), 7);
     }
@@ -151,11 +159,18 @@ export class WasmRouter {
   }
 
   // Request targets from request.url are ASCII (the URL parser
-  // percent-encodes everything else); encodeInto handles any string anyway.
+  // percent-encodes everything else): a plain loop beats encodeInto and its
+  // subarray for short strings. Anything else goes through encodeInto.
   #writeTarget(target: string): number {
-    const ptr = this.#reserveInput(target.length * 3);
+    const length = target.length;
+    const ptr = this.#reserveInput(length * 3);
     const bytes = this.#views().bytes;
-    return encoder.encodeInto(target, bytes.subarray(ptr, ptr + this.#inputCapacity)).written;
+    for (let i = 0; i < length; i++) {
+      const code = target.charCodeAt(i);
+      if (code > 0x7f) return encoder.encodeInto(target, bytes.subarray(ptr, ptr + length * 3)).written;
+      bytes[ptr + i] = code;
+    }
+    return length;
   }
 }
 
