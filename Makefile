@@ -8,7 +8,8 @@
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
 #   make bootstrap  install what is missing (apt packages as root; npm ci)
-#   make run        serve bench/c-core.tsv on port 3000 (needs the native server)
+#   make native     build/hotpath-server
+#   make run        serve bench/c-core.tsv on 127.0.0.1:3000
 #   make clean
 
 BUILD ?= build
@@ -21,7 +22,7 @@ ifneq ($(origin CXX),default)
 CMAKE_CXX := -DCMAKE_CXX_COMPILER=$(CXX)
 endif
 
-.PHONY: all build test test-cpp test-ts test-asan bench-router bootstrap deps run clean wasm FORCE
+.PHONY: all build native test test-cpp test-ts test-asan bench-router bootstrap deps run clean wasm FORCE
 
 all: build wasm
 
@@ -134,12 +135,11 @@ bench-router: build
 	$(BUILD)/router_bench --benchmark_repetitions=$${BENCH_REPEAT:-5} --benchmark_report_aggregates_only=true \
 	  --benchmark_counters_tabular=true
 
-run:
-	@if [ ! -x $(BUILD)/hotpath-server ]; then \
-	  echo "make run: the native server (build/hotpath-server) is not part of this build yet;"; \
-	  echo "it arrives with the native-server work (see README, 'Status')."; exit 1; \
-	fi
-	$(BUILD)/hotpath-server --config bench/c-core.tsv --port 3000
+native: deps $(BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(BUILD) --target hotpath-server -j $(JOBS)
+
+run: native
+	$(BUILD)/hotpath-server --config bench/c-core.tsv --host 127.0.0.1 --port 3000
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) dist

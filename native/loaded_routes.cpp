@@ -1,0 +1,41 @@
+#include "loaded_routes.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace hotpath::native {
+
+std::unique_ptr<LoadedRoutes> load_routes_file(const std::string& path, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = path + ": cannot open the route table";
+    return nullptr;
+  }
+  std::ostringstream text_stream;
+  text_stream << in.rdbuf();
+  const std::string text = text_stream.str();
+  auto loaded = std::make_unique<LoadedRoutes>();
+  size_t size = suggested_arena_size(text.size());
+  for (;;) {
+    loaded->memory.assign(size, 0);
+    Arena arena{loaded->memory.data(), loaded->memory.size(), 0};
+    LoadError load_error{};
+    if (parse_route_table(text.data(), text.size(), arena, &loaded->table, &load_error)) break;
+    if (!load_error.out_of_memory) {
+      std::string message(load_error.message, load_error.message_length);
+      const std::string prefix = "line " + std::to_string(load_error.line) + ": ";
+      if (load_error.line && message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
+      *error = path + ":" + std::to_string(load_error.line) + ": " + message;
+      return nullptr;
+    }
+    size *= 2;
+  }
+  for (uint32_t id = 0; id < loaded->table.content_type_count; ++id) {
+    Slice type = loaded->table.content_types[id];
+    loaded->content_type_headers.push_back(
+        type.size ? "Content-Type: " + std::string(type.data, type.size) + "\r\n" : std::string());
+  }
+  return loaded;
+}
+
+}  // namespace hotpath::native

@@ -1,0 +1,107 @@
+// hotpath-server: serves a route table over HTTP/1.1 (see native/README.md).
+//
+// The main thread parses flags, loads the table, binds every listener (so
+// errors surface before anything runs), starts one Worker per thread, and
+// then only waits for signals: SIGHUP reloads the table, SIGTERM/SIGINT stop.
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "listener.h"
+#include "loaded_routes.h"
+#include "server_config.h"
+#include "worker.h"
+
+using namespace hotpath::native;
+
+namespace {
+
+// Enough descriptors for --max-connections (the soft limit is often 1024).
+void raise_file_limit(uint32_t connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  rlim_t wanted = static_cast<rlim_t>(connections) + 256;
+  if (limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= wanted ? wanted : limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ServerConfig config;
+  std::string message;
+  bool exit_now = false;
+  if (!parse_arguments(argc, argv, &config, &message, &exit_now)) {
+    std::fprintf(stderr, "hotpath-server: %s\n", message.c_str());
+    return 1;
+  }
+  if (exit_now) {
+    std::fputs(message.c_str(), stdout);
+    return 0;
+  }
+  std::string error;
+  std::vector<std::unique_ptr<LoadedRoutes>> tables;  // every table ever loaded: workers may still read an old one
+  tables.push_back(load_routes_file(config.config_path, &error));
+  if (!tables.back()) {
+    std::fprintf(stderr, "hotpath-server: %s\n", error.c_str());
+    return 1;
+  }
+  const uint32_t threads = config.threads ? config.threads : default_thread_count();
+  raise_file_limit(config.max_connections);
+  Listeners listeners;
+  if (!bind_listeners(config, threads, &listeners, &error)) {
+    std::fprintf(stderr, "hotpath-server: %s\n", error.c_str());
+    return 1;
+  }
+
+  // Signals go to this thread only (sigwait below); workers never see them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  SharedState shared(config);
+  shared.routes.store(tables.back().get(), std::memory_order_release);
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::thread> running;
+  for (uint32_t t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(shared, listeners.per_thread[t]));
+  for (auto& worker : workers) running.emplace_back([w = worker.get()] { w->run(); });
+
+  if (!config.quiet) {
+    std::string urls;
+    for (const std::string& url : listeners.urls) urls += (urls.empty() ? "" : ", ") + url;
+    std::printf("hotpath-server listening on %s (%u threads, %u routes)\n", urls.c_str(), threads,
+                tables.back()->table.route_count);
+    std::fflush(stdout);
+  }
+
+  for (;;) {
+    int signal_number = 0;
+    if (sigwait(&signals, &signal_number) != 0) continue;
+    if (signal_number == SIGHUP) {
+      auto reloaded = load_routes_file(config.config_path, &error);
+      if (!reloaded) {
+        std::fprintf(stderr, "hotpath-server: reload failed, still serving the previous table: %s\n", error.c_str());
+        continue;
+      }
+      shared.routes.store(reloaded.get(), std::memory_order_release);
+      std::fprintf(stderr, "hotpath-server: reloaded %s (%u routes)\n", config.config_path.c_str(),
+                   reloaded->table.route_count);
+      tables.push_back(std::move(reloaded));
+      continue;
+    }
+    break;  // SIGTERM or SIGINT
+  }
+  shared.stopping.store(true, std::memory_order_release);
+  for (auto& worker : workers) worker->wake();
+  for (auto& thread : running) thread.join();
+  return 0;
+}
