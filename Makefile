@@ -22,7 +22,7 @@ ifneq ($(origin CXX),default)
 CMAKE_CXX := -DCMAKE_CXX_COMPILER=$(CXX)
 endif
 
-.PHONY: all build native test test-cpp test-ts test-asan bench-router bootstrap deps run clean wasm FORCE
+.PHONY: all build native bench-native bootstrap-bench test test-cpp test-ts test-asan bench-router bootstrap deps run clean wasm FORCE
 
 all: build wasm
 
@@ -130,6 +130,15 @@ endif
 .PHONY: build-check-routes
 build-check-routes: deps $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) --target hotpath-check-routes -j $(JOBS)
+
+# wrk and nginx for the HTTP benchmarks (Debian packages; needs root).
+bootstrap-bench:
+	@if command -v wrk >/dev/null && command -v nginx >/dev/null; then echo "wrk and nginx are installed"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light; \
+	else echo "bootstrap-bench: run as root, or: sudo apt-get install wrk nginx-light"; exit 1; fi
+
+bench-native: native
+	bench/native-bench.sh
 
 bench-router: build
 	$(BUILD)/router_bench --benchmark_repetitions=$${BENCH_REPEAT:-5} --benchmark_report_aggregates_only=true \
