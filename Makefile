@@ -48,7 +48,7 @@ test-cpp: build
 # wrangler and workerd stay offline (no metrics, no cf fetch, no banner).
 OFFLINE_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
 
-test-ts: deps wasm
+test-ts: deps wasm native
 	npx tsc --noEmit -p .
 	$(OFFLINE_ENV) npx vitest run
 	$(OFFLINE_ENV) npx vitest run --config vitest.workers.config.ts

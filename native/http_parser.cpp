@@ -135,14 +135,12 @@ ParseResult parse_request_head(const char* data, size_t length, const ParserLimi
   bool connection_keep_alive = false;
   for (;;) {
     size_t end = pos;
+    // The head limit counts every byte, CRLFs included.
     while (end < length && data[end] != '\n') {
-      if (end - start >= limits.max_head_bytes) return fail(head, 431);
+      if (end - start + 1 >= limits.max_head_bytes) return fail(head, 431);
       ++end;
     }
-    if (end == length) {
-      if (length - start > limits.max_head_bytes) return fail(head, 431);
-      return ParseResult::kIncomplete;
-    }
+    if (end == length) return ParseResult::kIncomplete;
     if (end == pos || data[end - 1] != '\r') return fail(head, 400);  // bare LF
     const char* field = data + pos;
     size_t field_length = end - 1 - pos;
@@ -185,7 +183,8 @@ ParseResult parse_request_head(const char* data, size_t length, const ParserLimi
         return true;
       });
     } else if (equals_nocase(field, colon, "expect")) {
-      head->expect_continue = equals_nocase(value.data, value.size, "100-continue");
+      // RFC 9110 10.1.1: a server MUST ignore 100-continue in HTTP/1.0.
+      head->expect_continue = head->version_minor == 1 && equals_nocase(value.data, value.size, "100-continue");
     }
   }
   head->head_length = static_cast<uint32_t>(pos);
@@ -225,39 +224,71 @@ ParseResult ChunkedDecoder::feed(const char* data, size_t length, size_t* consum
           break;
         }
         if (digits_ == 0) return done(ParseResult::kError);
-        if (c == ';') {
-          state_ = State::kExtension;
-        } else if (c == ' ' || c == '\t') {
-          state_ = State::kSizeAfterDigits;  // BWS before ';'
-        } else if (c == '\r') {
+        state_ = State::kSizeAfterDigits;
+        break;  // re-read c there
+      }
+      case State::kSizeAfterDigits:
+      case State::kExtAfterName:
+      case State::kExtAfterValue:
+        // BWS may only come before ";" or "=", never before the CRLF.
+        if (c == ' ' || c == '\t') {
+          bws_ = true;
+          ++i;
+        } else if (c == ';') {
+          bws_ = false;
+          state_ = State::kExtBeforeName;
+          ++i;
+        } else if (c == '\r' && !bws_) {
           state_ = State::kSizeLf;
+          ++i;
+        } else if (c == '=' && state_ == State::kExtAfterName) {
+          bws_ = false;
+          state_ = State::kExtBeforeValue;
+          ++i;
         } else {
           return done(ParseResult::kError);
         }
-        ++i;
         break;
-      }
-      case State::kSizeAfterDigits:
-        if (c == ';') state_ = State::kExtension;
-        else if (c != ' ' && c != '\t') return done(ParseResult::kError);
-        ++i;
+      case State::kExtBeforeName:
+        if (c == ' ' || c == '\t') {
+          ++i;
+        } else if (is_tchar(c)) {
+          state_ = State::kExtName;
+          ++i;
+        } else {
+          return done(ParseResult::kError);  // ";" must be followed by a name
+        }
         break;
-      case State::kExtension:
-        // chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )
-        if (c == '\r') state_ = State::kSizeLf;
-        else if (c == '"') state_ = State::kExtensionQuoted;
-        else if (!(is_tchar(c) || c == ';' || c == '=' || c == ' ' || c == '\t')) return done(ParseResult::kError);
-        ++i;
+      case State::kExtName:
+        if (is_tchar(c)) ++i;
+        else state_ = State::kExtAfterName;
         break;
-      case State::kExtensionQuoted:
-        if (c == '"') state_ = State::kExtension;
-        else if (c == '\\') state_ = State::kExtensionQuotedEscape;
+      case State::kExtBeforeValue:
+        if (c == ' ' || c == '\t') {
+          ++i;
+        } else if (c == '"') {
+          state_ = State::kExtQuoted;
+          ++i;
+        } else if (is_tchar(c)) {
+          state_ = State::kExtValueToken;
+          ++i;
+        } else {
+          return done(ParseResult::kError);  // "=" must be followed by a value
+        }
+        break;
+      case State::kExtValueToken:
+        if (is_tchar(c)) ++i;
+        else state_ = State::kExtAfterValue;
+        break;
+      case State::kExtQuoted:
+        if (c == '"') state_ = State::kExtAfterValue;
+        else if (c == '\\') state_ = State::kExtQuotedEscape;
         else if (!is_field_byte(c)) return done(ParseResult::kError);
         ++i;
         break;
-      case State::kExtensionQuotedEscape:
+      case State::kExtQuotedEscape:
         if (!is_field_byte(c)) return done(ParseResult::kError);
-        state_ = State::kExtensionQuoted;
+        state_ = State::kExtQuoted;
         ++i;
         break;
       case State::kSizeLf:
@@ -289,13 +320,20 @@ ParseResult ChunkedDecoder::feed(const char* data, size_t length, size_t* consum
         if (c == '\r') {
           state_ = State::kFinalLf;
         } else if (is_tchar(c)) {
-          state_ = State::kTrailerLine;
+          state_ = State::kTrailerName;
         } else {
           return done(ParseResult::kError);  // obs-fold or junk
         }
+        if (++trailer_bytes_ > max_trailer_bytes_) return done(ParseResult::kError);
         ++i;
         break;
-      case State::kTrailerLine:
+      case State::kTrailerName:  // a trailer is a field line: token ":" value
+        if (++trailer_bytes_ > max_trailer_bytes_) return done(ParseResult::kError);
+        if (c == ':') state_ = State::kTrailerValue;
+        else if (!is_tchar(c)) return done(ParseResult::kError);
+        ++i;
+        break;
+      case State::kTrailerValue:
         if (++trailer_bytes_ > max_trailer_bytes_) return done(ParseResult::kError);
         if (c == '\r') state_ = State::kTrailerLf;
         else if (!is_field_byte(c)) return done(ParseResult::kError);

@@ -54,12 +54,17 @@ class ChunkedDecoder {
 
  private:
   enum class State : uint8_t {
-    kSize, kSizeAfterDigits, kExtension, kExtensionQuoted, kExtensionQuotedEscape, kSizeLf,
-    kData, kDataCr, kDataLf, kTrailerLineStart, kTrailerLine, kTrailerLf, kFinalLf, kDone,
+    kSize, kSizeAfterDigits,
+    // chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS value ] ), value = token / quoted-string
+    kExtBeforeName, kExtName, kExtAfterName, kExtBeforeValue, kExtValueToken, kExtQuoted, kExtQuotedEscape,
+    kExtAfterValue, kSizeLf,
+    kData, kDataCr, kDataLf,
+    kTrailerLineStart, kTrailerName, kTrailerValue, kTrailerLf, kFinalLf, kDone,
   };
   State state_ = State::kSize;
   uint64_t remaining_ = 0;  // bytes left in the current chunk / current size being read
   uint32_t digits_ = 0;
+  bool bws_ = false;  // whitespace seen after a size, name or value
   uint32_t trailer_bytes_ = 0;
   uint32_t max_trailer_bytes_;
 };

@@ -243,8 +243,6 @@ void Worker::write_ready(Connection* c) { flush(c); }
 
 size_t Worker::process(Connection* c, const char* data, size_t length) {
   size_t pos = 0;
-  const LoadedRoutes* routes = shared_.routes.load(std::memory_order_acquire);
-  (void)routes;
   while (pos < length && !c->stop_reading) {
     std::string& out = output_for(c);
     if (c->body != BodyState::kNone) {
@@ -340,8 +338,9 @@ void Worker::answer_request(Connection* c, const http::RequestHead& head, std::s
       bad_target = true;
     }
   }
-  // A fragment is never part of a request target (RFC 9112 3.2.1).
-  if (!bad_target && memchr(target, '#', target_length)) bad_target = true;
+  // A fragment is never part of a request target (RFC 9112 3.2.1). An
+  // overlong target is 414 first, whatever it holds (the router's rule).
+  if (!bad_target && target_length <= kMaxTargetLength && memchr(target, '#', target_length)) bad_target = true;
   if (bad_target) {
     append_status_answer(out, 400, date_, AnswerOptions{options.head, true, false});
     c->keep_alive_after_body = false;

@@ -1,0 +1,107 @@
+/**
+ * Routes to TSV route-table lines (README.md, "The route table"):
+ * `METHOD\tPATH\tSTATUS\tCONTENT-TYPE\tBODY\n`.
+ *
+ * Every field is checked or escaped here so that no value given by a user
+ * (a path, a content type, a body) can end its field or line early and
+ * inject another field or route. What the writer cannot express is an
+ * error naming the route, raised when the route is added rather than when
+ * the server later refuses the table.
+ */
+import { checkReply, type Reply } from "./reply.js";
+
+export const TABLE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "ANY"] as const;
+export type TableMethod = (typeof TABLE_METHODS)[number];
+
+export interface TableRoute {
+  method: TableMethod;
+  path: string;
+  reply: Reply;
+}
+
+// What the table parser reads as a placeholder in BODY.
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+// PATH may not hold control bytes, spaces, '?' or '#' (the table's rule);
+// tab, CR and LF among them would end the field or the line.
+const BAD_PATH_CHAR = /[\u0000-\u0020\u007f?#]/;
+const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
+// A UTF-16 surrogate without its pair has no UTF-8 form: encoders replace it
+// with U+FFFD, which would serve something other than what was written.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const PARAM_SEGMENT = /^[:*]([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** One table line, newline included. Throws an Error naming the route when it cannot be written safely. */
+export function toTableLine(method: string, path: string, reply: Reply): string {
+  const route = `${method} ${JSON.stringify(path)}`;
+  if (!(TABLE_METHODS as readonly string[]).includes(method)) {
+    throw new Error(`route ${route}: method must be one of ${TABLE_METHODS.join(" ")}`);
+  }
+  checkPath(route, path);
+  try {
+    checkReply(reply);
+  } catch (error) {
+    throw new Error(`route ${route}: ${(error as Error).message}`, { cause: error });
+  }
+  const { status, contentType, body, templated } = reply;
+  if (!PRINTABLE_ASCII.test(contentType)) {
+    throw new Error(`route ${route}: content type ${JSON.stringify(contentType)} must be printable ASCII (no tab, CR, LF or other control bytes)`);
+  }
+  if (contentType === "" && status !== 204 && status !== 304) {
+    throw new Error(`route ${route}: an empty content type is only allowed for 204 and 304`);
+  }
+  if (LONE_SURROGATE.test(body)) throw new Error(`route ${route}: body holds a lone UTF-16 surrogate (not valid Unicode)`);
+  checkPlaceholders(route, path, body, templated);
+  return `${method}\t${path}\t${status}\t${contentType}\t${escapeBody(body)}\n`;
+}
+
+/** The whole table, one line per route, in order (line N is routes[N - 1]). */
+export function routeTableText(routes: Iterable<TableRoute>): string {
+  let text = "";
+  for (const { method, path, reply } of routes) text += toTableLine(method, path, reply);
+  return text;
+}
+
+/** BODY escaping: `\` `\t` `\n` `\r` are the table's only escapes. */
+export function escapeBody(body: string): string {
+  return body.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+}
+
+/** The parameter names of a table path (`:name` and `*name` segments). */
+export function pathParams(path: string): string[] {
+  const names: string[] = [];
+  for (const segment of path.split("/")) {
+    const match = PARAM_SEGMENT.exec(segment);
+    if (match) names.push(match[1]!);
+  }
+  return names;
+}
+
+function checkPath(route: string, path: string): void {
+  if (typeof path !== "string" || !path.startsWith("/")) throw new Error(`route ${route}: path must start with '/'`);
+  const bad = BAD_PATH_CHAR.exec(path);
+  if (bad) {
+    throw new Error(`route ${route}: path must not contain ${JSON.stringify(bad[0])} (no spaces, control bytes, '?' or '#')`);
+  }
+  if (LONE_SURROGATE.test(path)) throw new Error(`route ${route}: path holds a lone UTF-16 surrogate (not valid Unicode)`);
+}
+
+// The table has no brace escape: in a fixed body, `{name}` would be read as
+// a placeholder (substituted, or a load error when the route has no such
+// parameter). In a template, a placeholder naming no parameter would make
+// the whole table fail to load; saying so now names the route.
+function checkPlaceholders(route: string, path: string, body: string, templated: boolean): void {
+  const params = templated ? pathParams(path) : [];
+  for (const [placeholder, name] of body.matchAll(PLACEHOLDER)) {
+    if (!templated) {
+      throw new Error(
+        `route ${route}: the body contains ${placeholder}, which the route table would read as a placeholder ` +
+          "(the table format has no way to escape braces); use template() or jsonTemplate() if it is meant " +
+          "as one, or change the body",
+      );
+    }
+    if (!params.includes(name!)) {
+      const known = params.length === 0 ? "none" : params.join(", ");
+      throw new Error(`route ${route}: placeholder ${placeholder} names no parameter of the path (parameters: ${known})`);
+    }
+  }
+}
