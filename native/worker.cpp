@@ -419,11 +419,11 @@ void Worker::flush(Connection* c) {
 void Worker::finish(Connection* c) {
   if (c->closed) return;
   bool unsent = c->out_offset < c->out.size();
+  if (c->read_closed && !unsent) {
+    close_connection(c);  // everything answered, and nothing more can come
+    return;
+  }
   if (c->stop_reading && !unsent && c->body == BodyState::kNone) {
-    if (c->read_closed) {
-      close_connection(c);
-      return;
-    }
     if (!c->lingering) {
       // Close gracefully: FIN after our last answer, then drain the client's
       // bytes so the kernel does not answer them with a reset that could
