@@ -3,16 +3,6 @@
 namespace hotpath::wasm {
 namespace {
 
-// RFC 9110 tchar: "!#$%&'*+-.^_`|~", digits and letters, as a bitmap of
-// ASCII 0-127 (two 64-bit words).
-bool is_tchar(char c) {
-  constexpr uint64_t kLow = 0x03FF6CFA00000000ull;   // 0x00-0x3F
-  constexpr uint64_t kHigh = 0x57FFFFFFC7FFFFFEull;  // 0x40-0x7F
-  uint8_t b = static_cast<uint8_t>(c);
-  if (b >= 128) return false;
-  return ((b < 64 ? kLow : kHigh) >> (b & 63)) & 1;
-}
-
 uint32_t digits(uint32_t v) {
   uint32_t n = 1;
   while (v >= 10) {
@@ -48,7 +38,7 @@ bool parse_compat_request(const char* bytes, uint32_t length, CompatRequest* out
   while (end < length && bytes[end] != '\n') ++end;
   if (end > 0 && bytes[end - 1] == '\r') --end;
   uint32_t i = 0;
-  while (i < end && is_tchar(bytes[i])) ++i;
+  while (i < end && is_tchar(static_cast<unsigned char>(bytes[i]))) ++i;
   if (i == 0 || i == end || bytes[i] != ' ') return false;
   out->method = bytes;
   out->method_length = i;

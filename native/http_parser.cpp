@@ -1,15 +1,11 @@
 #include "http_parser.h"
 
+#include "bytes.h"  // is_tchar, shared with the router core
+
 namespace hotpath::http {
 namespace {
 
-// RFC 9110 section 5.6.2 tchar.
-bool is_tchar(unsigned char c) {
-  static constexpr uint64_t kLow = 0x03FF6CFA00000000ull;   // 0x00-0x3F
-  static constexpr uint64_t kHigh = 0x57FFFFFFC7FFFFFEull;  // 0x40-0x7F
-  if (c >= 128) return false;
-  return ((c < 64 ? kLow : kHigh) >> (c & 63)) & 1;
-}
+using hotpath::is_tchar;
 
 // field-vchar / obs-text, SP, HTAB (RFC 9110 section 5.5).
 bool is_field_byte(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7F); }

@@ -54,6 +54,15 @@ inline bool slice_ends_with_nocase(Slice s, const char* lower_suffix) {
   return slice_equals_nocase(tail, lower_suffix);
 }
 
+// RFC 9110 section 5.6.2 tchar ("!#$%&'*+-.^_`|~", digits, letters), as a
+// bitmap of ASCII 0-127 in two words.
+inline bool is_tchar(unsigned char c) {
+  constexpr uint64_t kLow = 0x03FF6CFA00000000ull;   // 0x00-0x3F
+  constexpr uint64_t kHigh = 0x57FFFFFFC7FFFFFEull;  // 0x40-0x7F
+  if (c >= 128) return false;
+  return ((c < 64 ? kLow : kHigh) >> (c & 63)) & 1;
+}
+
 inline bool is_name_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
