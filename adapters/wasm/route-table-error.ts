@@ -1,9 +1,2 @@
-/** A route table that did not load: `line` is 1-based (0: not about a line). */
-export class RouteTableError extends Error {
-  readonly line: number;
-  constructor(message: string, line: number) {
-    super(message);
-    this.name = "RouteTableError";
-    this.line = line;
-  }
-}
+// One error class for every path that loads route tables.
+export { RouteTableError } from "../core/route-table-error.js";
