@@ -29,29 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_ready() {  # port, expected body
-  for _ in $(seq 1 100); do
-    if [ "$(curl -s "http://127.0.0.1:$1/hello/rai" 2>/dev/null)" = "$2" ]; then return 0; fi
-    sleep 0.1
-  done
-  echo "native-bench: nothing answered 'hello rai' on port $1" >&2
-  exit 1
-}
-
-# CPU ticks (user + system) of a process and all its descendants.
-tree_ticks() {
-  local root=$1 total=0 pid
-  local all=("$root")
-  for pid in $(ps -o pid= --ppid "$root" 2>/dev/null); do all+=("$pid"); done
-  for pid in "${all[@]}"; do
-    if [ -r "/proc/$pid/stat" ]; then
-      total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-    fi
-  done
-  echo "$total"
-}
+source bench/lib.sh
 
 # Server 1: hotpath-server, one thread.
 hp_port=$(free_port)
@@ -59,7 +37,7 @@ taskset -c "$server_cpu" build/hotpath-server --config bench/c-core.tsv --host 1
   --threads 1 --quiet &
 pids+=($!)
 hp_pid=$!
-wait_ready "$hp_port" "hello rai"
+wait_ready "$hp_port" /hello/rai "hello rai"
 
 # Server 2: nginx, one worker, the equivalent route.
 ng_port=$(free_port)
@@ -81,27 +59,16 @@ CONF
 taskset -c "$server_cpu" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
 pids+=($!)
 ng_pid=$!
-wait_ready "$ng_port" "hello rai"
+wait_ready "$ng_port" /hello/rai "hello rai"
 
-hz=$(getconf CLK_TCK)
 declare -A results
 run() {  # name, pid, port, mode
-  local name=$1 pid=$2 port=$3 mode=$4 args=() out before after requests non2xx errors
-  [ "$mode" = pipelined ] && args=(-s bench/pipeline.lua)
-  echo "  $name $mode: wrk -t1 -c$connections -d${duration}s ${args[*]}" >&2
-  before=$(tree_ticks "$pid")
-  out=$(taskset -c "$client_cpu" wrk -t1 -c"$connections" -d"${duration}s" "${args[@]}" "http://127.0.0.1:$port/hello/rai")
-  after=$(tree_ticks "$pid")
-  requests=$(awk '/requests in/ {print $1}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-  errors=$(grep -c 'Socket errors' <<<"$out" || true)
-  if [ -n "$non2xx" ] || [ "$errors" != 0 ] || [ -z "$requests" ] || [ "$requests" = 0 ]; then
-    echo "native-bench: invalid run for $name $mode:" >&2; echo "$out" >&2; exit 1
-  fi
-  local rps us
-  rps=$(awk -v r="$requests" -v d="$duration" 'BEGIN {printf "%.0f", r / d}')
-  us=$(awk -v t=$((after - before)) -v hz="$hz" -v r="$requests" 'BEGIN {printf "%.2f", t / hz * 1e6 / r}')
-  results["$name,$mode"]+="$rps:$us "
+  local name=$1 pid=$2 port=$3 mode=$4 args=(-t1 -c"$connections" -d"${duration}s")
+  [ "$mode" = pipelined ] && args+=(-s bench/pipeline.lua)
+  echo "  $name $mode: wrk ${args[*]}" >&2
+  local measured
+  measured=$(run_wrk "$pid" "http://127.0.0.1:$port/hello/rai" "${args[@]}") || exit 1
+  results["$name,$mode"]+="${measured% *}:${measured#* } "
 }
 
 echo "native-bench: $repeat x ${duration}s per target, server on CPU $server_cpu, wrk on CPU $client_cpu" >&2
@@ -112,7 +79,6 @@ for _ in $(seq 1 "$repeat"); do
   done
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
 echo "| server | mode | req/s | server CPU µs/req | CPU vs nginx |"
 echo "| --- | --- | ---: | ---: | ---: |"
