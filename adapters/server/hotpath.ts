@@ -1,0 +1,160 @@
+/**
+ * Hotpath({ adapter }): one route definition, served on the path chosen.
+ *
+ *   const app = Hotpath({ adapter: "c" }).get("/", text("ok"));
+ *   await app.listen(3000);
+ *
+ * - "bun", "node": a HotpathServer whose listen uses Bun.serve or node:http.
+ * - "c": declarative routes only (function handlers and middleware throw when
+ *   added); listen starts hotpath-server on toRouteTable's routes (CServer).
+ *   Its fetch is the TypeScript router, with the same answers.
+ * - "wasm": declarative routes only; fetch is router.wasm's fast ABI
+ *   (createFastWasmFetch) on toRouteTable's routes; listen serves that
+ *   fetch on Bun or Node.
+ */
+import type { CServerListenOptions, RunningCServer } from "../c.js";
+import type { RouteMethod } from "../core/methods.js";
+import type { LruCacheOptions } from "../lru-cache.js";
+import type { Reply } from "../reply.js";
+import { toTableLine } from "../route-table-writer.js";
+import { createFastWasmFetch, type FastWasmFetch } from "../wasm/fast-fetch.js";
+import { HotpathServer, type RouteTarget } from "./app.js";
+import { listen } from "./listen.js";
+import type { Layer } from "./prefix.js";
+import { toRouteTable } from "./route-table.js";
+import type { ListenOptions, Middleware, NotFoundHandler, RunningServer } from "./types.js";
+
+export interface WasmAdapterChoice {
+  adapter: "wasm";
+  /** An instance of router.wasm, or the module (compiled or bytes) to instantiate. */
+  instance?: WebAssembly.Instance;
+  module?: WebAssembly.Module | BufferSource;
+  cache?: LruCacheOptions | false;
+}
+
+export type HotpathOptions = { adapter: "bun" } | { adapter: "node" } | { adapter: "c" } | WasmAdapterChoice;
+
+export function Hotpath(options: { adapter: "bun" | "node" }): HotpathServer;
+export function Hotpath(options: { adapter: "c" }): HotpathCServer;
+export function Hotpath(options: WasmAdapterChoice): HotpathWasmServer;
+export function Hotpath(options: HotpathOptions): HotpathServer;
+export function Hotpath(options: HotpathOptions): HotpathServer {
+  switch (options.adapter) {
+    case "bun":
+      return new RuntimeServer("bun");
+    case "node":
+      return new RuntimeServer("node");
+    case "c":
+      return new HotpathCServer();
+    case "wasm":
+      return new HotpathWasmServer(options);
+    default:
+      throw new TypeError(`Hotpath: unknown adapter ${JSON.stringify((options as { adapter?: unknown }).adapter)} (bun, node, c or wasm)`);
+  }
+}
+
+class RuntimeServer extends HotpathServer {
+  readonly #runtime: "bun" | "node";
+  constructor(runtime: "bun" | "node") {
+    super();
+    this.#runtime = runtime;
+  }
+  override listen(port: number, options: ListenOptions = {}): Promise<RunningServer> {
+    return listen(this.fetch, port, options, this.#runtime, HotpathServer.definition(this));
+  }
+}
+
+/** Routes a table can hold, and nothing else, refused when added. */
+abstract class TableOnlyServer extends HotpathServer {
+  protected abstract readonly where: string;
+
+  override use(..._args: [Middleware] | [string, Middleware]): this {
+    throw new TypeError(`use(): middleware cannot run on ${this.where}; it serves a route table`);
+  }
+  override notFound(_handler: NotFoundHandler): this {
+    throw new TypeError(`notFound(): ${this.where} answers 404 itself`);
+  }
+  protected override checkRoute(method: RouteMethod, path: string, target: RouteTarget, layers: readonly Layer[]): void {
+    if (typeof target === "function") throw this.functionError(method, path);
+    if (layers.length > 0) throw new TypeError(`route ${method} ${JSON.stringify(path)}: middleware cannot run on ${this.where}`);
+    toTableLine(method, path, target as Reply);  // what the table cannot say fails here, naming the route
+  }
+  protected functionError(method: RouteMethod, path: string): TypeError {
+    return new TypeError(`route ${method} ${JSON.stringify(path)}: function handlers cannot run on ${this.where}; answer with a reply helper`);
+  }
+}
+
+export class HotpathCServer extends TableOnlyServer {
+  protected readonly where = "the native server (adapter \"c\")";
+
+  // CServer's own words (adapters/c.ts), so both entry points say the same.
+  protected override functionError(method: RouteMethod, path: string): TypeError {
+    return new TypeError(
+      `route ${method} ${JSON.stringify(path)}: function handlers are not supported by the native server yet ` +
+        "(a later feature); answer with a reply helper: text(), json(), html(), template() or jsonTemplate()",
+    );
+  }
+
+  /** Starts build/hotpath-server on this app's route table (CServer.listen). */
+  override async listen(port: number, options: CServerListenOptions = {}): Promise<RunningCServer> {
+    const table = toRouteTable(this);  // checks again: nothing the table cannot say
+    // A computed specifier: bundlers then leave c.js (node:child_process and
+    // friends) out of a Worker bundle that imports this entry.
+    const launcher = "../c.js";
+    const { CServer } = (await import(/* @vite-ignore */ launcher)) as typeof import("../c.js");
+    const server = new CServer();
+    for (const { method, path, target } of HotpathServer.definition(this).records) {
+      const reply = target as Reply;
+      if (method === "ANY") server.all(path, reply);
+      else if (method === "GET") server.get(path, reply);
+      else if (method === "HEAD") server.head(path, reply);
+      else if (method === "POST") server.post(path, reply);
+      else if (method === "PUT") server.put(path, reply);
+      else if (method === "PATCH") server.patch(path, reply);
+      else if (method === "DELETE") server.delete(path, reply);
+      else server.options(path, reply);
+    }
+    if (server.routeTable() !== table) throw new Error("internal: CServer's table differs from toRouteTable's");
+    return server.listen(port, options);
+  }
+}
+
+export class HotpathWasmServer extends TableOnlyServer {
+  protected readonly where = "router.wasm (adapter \"wasm\")";
+  readonly #instance: WebAssembly.Instance;
+  readonly #cache: LruCacheOptions | false | undefined;
+  #wasm: FastWasmFetch | null = null;
+  #loaded = -1;  // the route count of the table in #wasm
+
+  constructor(options: WasmAdapterChoice) {
+    super();
+    if (options.instance !== undefined) {
+      this.#instance = options.instance;
+    } else if (options.module !== undefined) {
+      const module = options.module instanceof WebAssembly.Module ? options.module : new WebAssembly.Module(options.module);
+      this.#instance = new WebAssembly.Instance(module, {});
+    } else {
+      throw new TypeError('Hotpath({ adapter: "wasm" }) needs { instance } or { module } (router.wasm)');
+    }
+    this.#cache = options.cache;
+  }
+
+  /** router.wasm's answer, on the routes defined so far (loaded into the instance when they change). */
+  override readonly fetch = (request: Request): Response => {
+    const count = HotpathServer.definition(this).records.length;
+    if (this.#wasm === null || this.#loaded !== count) {
+      const routes = toRouteTable(this);
+      if (this.#wasm === null) {
+        this.#wasm = createFastWasmFetch({ instance: this.#instance, routes, ...(this.#cache !== undefined ? { cache: this.#cache } : {}) });
+      } else {
+        this.#wasm.loadRoutes(routes);
+      }
+      this.#loaded = count;
+    }
+    return this.#wasm.fetch(request);
+  };
+
+  override listen(port: number, options: ListenOptions = {}): Promise<RunningServer> {
+    return listen(this.fetch, port, options, "auto");
+  }
+}

@@ -1,0 +1,170 @@
+/// <reference types="node" />
+// tsconfig.build.json loads no global types; this module is Node/Bun only.
+// Its node: modules are imported when listening, never at load time: a
+// bundler (wrangler's esbuild) hoists static imports of builtins to the top
+// of a Worker bundle, where they would fail without nodejs_compat.
+/**
+ * A fetch handler on node:http: each IncomingMessage becomes a Request (the
+ * raw target and Host, the headers, the body as a stream), and the Response
+ * is written back as it is, Content-Length included (a HEAD answer keeps
+ * the GET's Content-Length and sends no body).
+ */
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Readable as ReadableType } from "node:stream";
+
+import { errorResponse } from "./responses.js";
+import type { BunHandler } from "./bun-types.js";
+import type { RunningServer } from "./types.js";
+
+// Targets over 8 KB are the router's to answer (414, shared rules); with
+// Node's default 16 KiB head limit, Node would answer 431 itself for targets
+// of 16 KB and more. Heads over this limit still get Node's 431.
+const MAX_HEAD_BYTES = 64 * 1024;
+
+// In-flight requests get this long to finish on stop() before their
+// connections are closed.
+const STOP_GRACE_MS = 10_000;
+
+export async function listenNode(fetch: BunHandler, port: number, hostname: string, reusePort: boolean): Promise<RunningServer> {
+  if (reusePort && !nodeHasReusePort()) {
+    throw new Error(`reusePort needs Node >= 22.12 or Bun (this is Node ${process.versions.node})`);
+  }
+  const [{ createServer }, { Readable }] = await Promise.all([import("node:http"), import("node:stream")]);
+  const server = createServer({ maxHeaderSize: MAX_HEAD_BYTES }, (req, res) => {
+    void serve(fetch, req, res, Readable);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ port, host: hostname, ...(reusePort ? { reusePort } : {}) }, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const actual = typeof address === "object" && address !== null ? address.port : port;
+  let stopped: Promise<void> | null = null;
+  return { port: actual, stop: () => (stopped ??= stop(server)) };
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function nodeHasReusePort(): boolean {
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  return major > 22 || (major === 22 && minor >= 12);
+}
+
+async function serve(fetch: BunHandler, req: IncomingMessage, res: ServerResponse, Readable: typeof ReadableType): Promise<void> {
+  let response: Response;
+  const aborted = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) aborted.abort();
+  });
+  const request = toRequest(req, aborted.signal, Readable);
+  try {
+    response = request === null ? errorResponse(400, "", req.method === "HEAD") : await fetch(request);
+  } catch {
+    response = new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  try {
+    await write(response, res);
+  } catch {
+    res.destroy();  // the body stream failed midway: the client sees a cut answer, never a hang
+  }
+}
+
+// Host may hold anything a client sends; only a host[:port] is put in a URL
+// (a "/" in it would change the path the router sees).
+const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/;
+
+/** The Request for a raw request; null when it has no usable target or Host (answered 400). */
+function toRequest(req: IncomingMessage, signal: AbortSignal, Readable: typeof ReadableType): Request | null {
+  const target = req.url ?? "";
+  const host = req.headers.host ?? "localhost";
+  let url: string;
+  if (target.startsWith("/")) {
+    if (!HOST.test(host)) return null;
+    url = `http://${host}${target}`;  // concatenated, never resolved: "//x" stays a path
+  } else if (/^https?:\/\//i.test(target)) {
+    url = target;  // absolute form (RFC 9112 3.2.2): its authority wins over Host
+  } else {
+    return null;  // "*" and other forms name no resource here
+  }
+  const headers = new Headers();
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  try {
+    return new Request(url, {
+      method,
+      headers,
+      signal,
+      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    } as RequestInit);
+  } catch {
+    return null;  // a URL or method the Fetch standard refuses
+  }
+}
+
+async function write(response: Response, res: ServerResponse): Promise<void> {
+  res.statusCode = response.status;
+  if (response.statusText !== "") res.statusMessage = response.statusText;
+  const cookies = response.headers.getSetCookie();
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") res.setHeader(name, value);
+  });
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  const body = response.body;
+  if (body === null) {
+    res.end();
+    return;
+  }
+  const reader = body.getReader();
+  res.once("close", () => void reader.cancel().catch(() => {}));
+  // One chunk (every buffered body): end() with it, so Node sends its
+  // Content-Length. Longer streams go out chunked, with backpressure.
+  const first = await reader.read();
+  if (first.done) {
+    res.end();
+    return;
+  }
+  const second = await reader.read();
+  if (second.done) {
+    res.end(first.value);
+    return;
+  }
+  await send(res, first.value);
+  await send(res, second.value);
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) break;
+    await send(res, next.value);
+  }
+  res.end();
+}
+
+function send(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+  if (res.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const drained = () => {
+      res.off("close", closed);
+      resolve();
+    };
+    const closed = () => {
+      res.off("drain", drained);
+      reject(new Error("connection closed"));
+    };
+    res.once("drain", drained);
+    res.once("close", closed);
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * Serving a fetch handler: on Bun through Bun.serve, elsewhere through
+ * node:http. Shared by HotpathServer and the Hotpath adapters.
+ */
+import type { AppDefinition } from "./app.js";
+import { bunRoutes } from "./bun-routes.js";
+import { bunRuntime, type BunHandler } from "./bun-types.js";
+import { internalError } from "./responses.js";
+import type { ListenOptions, RunningServer } from "./types.js";
+
+export type Runtime = "auto" | "bun" | "node";
+
+/**
+ * `app`: where routes come from for Bun's native table (none without it).
+ * The handler is wrapped so that a throw never reaches the runtime, whose
+ * own error page could show a stack trace.
+ */
+export async function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  port: number,
+  options: ListenOptions,
+  runtime: Runtime,
+  app?: AppDefinition,
+): Promise<RunningServer> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+  // Keeps a synchronous answer synchronous (Bun sends those fastest).
+  const safe: BunHandler = (request) => {
+    try {
+      const answer = fetch(request);
+      return answer instanceof Promise ? answer.catch(() => internalError()) : answer;
+    } catch {
+      return internalError();
+    }
+  };
+  const hostname = options.hostname ?? "127.0.0.1";
+  const reusePort = options.reusePort ?? false;
+  const bun = bunRuntime();
+  if (runtime === "bun" || (runtime === "auto" && bun !== undefined)) {
+    if (bun === undefined) throw new Error("the bun adapter needs the Bun runtime (typeof Bun is undefined): run under bun, or use adapter \"node\"");
+    const routes = app === undefined ? {} : bunRoutes(app, safe, options.bunStaticResponses === true);
+    const server = bun.serve({ port, hostname, reusePort, routes, fetch: safe, error: () => internalError() });
+    let stopped: Promise<void> | null = null;
+    return { port: server.port, stop: () => (stopped ??= Promise.resolve(server.stop()).then(() => {})) };
+  }
+  const { listenNode } = await import("./listen-node.js");
+  return listenNode(safe, port, hostname, reusePort);
+}
