@@ -1,3 +1,4 @@
+import { MAX_TARGET_LENGTH } from "../core/router.js";
 import { LruCache, type LruCacheOptions, type LruCacheStats } from "../lru-cache.js";
 import { requestTarget, targetPath } from "./request-target.js";
 import { type RoutedAnswer, wasmRouterFor } from "./router.js";
@@ -70,7 +71,9 @@ export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetc
       sharedHeaders.clear();
       generation = router.generation;
     }
-    if (cache === null) return toResponse(answerOf(router.route(method, target)));
+    // The query takes no part in routing, except that a target over the
+    // length limit is 414 whatever its path: such targets skip the cache.
+    if (cache === null || target.length > MAX_TARGET_LENGTH) return toResponse(answerOf(router.route(method, target)));
     const key = method === "GET" ? targetPath(target) : method + " " + targetPath(target);
     const hit = cache.get(key);
     if (hit !== undefined) return toResponse(hit);

@@ -130,3 +130,12 @@ describe("createFastWasmFetch's cache", () => {
     expect(app.fetch(get(`/hello/${name}x`)).status).toBe(414);
   });
 });
+
+describe("createFastWasmFetch's cache and the target limit", () => {
+  it("never answers an overlong target from the cache entry of its path", async () => {
+    const app = createFastWasmFetch({ instance: await newInstance() });
+    expect(await app.fetch(new Request("http://h/hello/a?x=1")).text()).toBe("hello a");
+    const long = new Request(`http://h/hello/a?${"q".repeat(8192)}`);
+    expect(app.fetch(long).status).toBe(414);
+  });
+});
