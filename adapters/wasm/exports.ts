@@ -50,5 +50,5 @@ export const METHOD_CODES: Readonly<Record<string, number>> = {
 };
 export const OTHER_METHOD = 7;
 
-/** Allow-mask bit order (bit 0 = GET). */
-export const ALLOW_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+/** Allow-mask bit order (bit 0 = GET): the Allow order of every path. */
+export { ALLOW_ORDER } from "../core/methods.js";
