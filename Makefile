@@ -56,10 +56,20 @@ test-ts: deps wasm native
 $(ASAN_BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=ON $(CMAKE_CXX)
 
-test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
+# The C++ suites under ASan+UBSan, then the socket suites of the native
+# server against its sanitizer build: any report written to
+# $(ASAN_BUILD)/reports fails the target.
+test-asan: deps wasm $(ASAN_BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+	rm -rf $(ASAN_BUILD)/reports && mkdir -p $(ASAN_BUILD)/reports
+	HOTPATH_SERVER_BINARY=$(CURDIR)/$(ASAN_BUILD)/hotpath-server \
+	  ASAN_OPTIONS=detect_leaks=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/asan \
+	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/ubsan \
+	  npx vitest run tests/ts/native-http.test.ts tests/ts/native-vectors.test.ts tests/ts/c-server.test.ts
+	@if [ -n "$$(ls -A $(ASAN_BUILD)/reports)" ]; then cat $(ASAN_BUILD)/reports/*; echo "sanitizer reports above"; exit 1; fi
+	@echo "hotpath-server under ASan+UBSan: no sanitizer reports"
 
 # ---- router.wasm -------------------------------------------------------------
 # Compiled with clang --target=wasm32 (or a wasi-sdk at WASI_SDK_PATH), linked

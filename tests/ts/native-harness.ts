@@ -16,7 +16,9 @@ import { freePort } from "./free-port.js";
 
 export const LOOPBACK = "127.0.0.1";
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-export const serverPath = `${repoRoot}build/hotpath-server`;
+// HOTPATH_SERVER_BINARY runs the suites against another build (make
+// test-asan uses the sanitizer build), as CServer does.
+export const serverPath = process.env.HOTPATH_SERVER_BINARY ?? `${repoRoot}build/hotpath-server`;
 export const serverBuilt = existsSync(serverPath);
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
