@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -416,7 +417,11 @@ Outcome serve(const std::string& bytes, bool add_missing_host) { return serve(by
 // 1. Conformance: the llhttp request corpus
 // ---------------------------------------------------------------------------
 
-const char kCorpusPath[] = HOTPATH_SOURCE_DIR "/../shared/conformance/http1-requests.jsonl";
+// A copy of ../shared/conformance (MIT, llhttp; licence in its README) lives
+// in the repository so a clone anywhere can run this suite; when the shared
+// folder sits beside the clone, the two must be identical (see below).
+const char kCorpusPath[] = HOTPATH_SOURCE_DIR "/tests/conformance/http1-requests.jsonl";
+const char kSharedCorpusPath[] = HOTPATH_SOURCE_DIR "/../shared/conformance/http1-requests.jsonl";
 
 struct CorpusCase {
   json data;          // one line of the corpus
@@ -424,6 +429,15 @@ struct CorpusCase {
   std::string id() const { return error.empty() ? data["id"].get<std::string>() : error; }
 };
 void PrintTo(const CorpusCase& c, std::ostream* os) { *os << c.id(); }
+
+TEST(ConformanceCorpus, CopyMatchesTheSharedCorpusWhenPresent) {
+  std::ifstream shared(kSharedCorpusPath, std::ios::binary);
+  if (!shared) GTEST_SKIP() << "no ../shared/conformance beside this clone; using the copy in tests/conformance";
+  std::ifstream copy(kCorpusPath, std::ios::binary);
+  std::string a((std::istreambuf_iterator<char>(shared)), std::istreambuf_iterator<char>());
+  std::string b((std::istreambuf_iterator<char>(copy)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(a, b) << "tests/conformance is stale: copy ../shared/conformance over it";
+}
 
 // Empty when the file is absent: ConformanceCorpus.FileIsPresent then fails
 // (and GoogleTest fails the uninstantiated suites).
