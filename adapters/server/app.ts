@@ -15,7 +15,7 @@ import type { RouteMethod } from "../core/methods.js";
 import { parsePattern } from "../core/pattern.js";
 import { Router, type MatchResult } from "../core/router.js";
 import { parseRouteTable } from "../core/table.js";
-import { requestTarget } from "../wasm/request-target.js";
+import { requestTarget } from "../core/request-target.js";
 import { isReply, template, type Reply } from "../reply.js";
 import { compileReply, replyResponse, type CompiledReply } from "./compiled-reply.js";
 import { runChain, type SafeErrorHandler, type Step } from "./compose.js";

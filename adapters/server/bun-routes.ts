@@ -27,7 +27,7 @@
  */
 import { parsePattern } from "../core/pattern.js";
 import { MAX_TARGET_LENGTH } from "../core/router.js";
-import { requestTarget } from "../wasm/request-target.js";
+import { requestTarget } from "../core/request-target.js";
 import type { AppDefinition } from "./app.js";
 import type { BunHandler, BunRoutes } from "./bun-types.js";
 import { replyResponse } from "./compiled-reply.js";

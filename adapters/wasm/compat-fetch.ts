@@ -1,4 +1,5 @@
-import { requestTarget } from "./request-target.js";
+import { statusHasBody } from "../core/answer.js";
+import { requestTarget } from "../core/request-target.js";
 import { wasmRouterFor } from "./router.js";
 
 export interface WasmFetchOptions {
@@ -83,7 +84,7 @@ export function parseCompatResponse(bytes: Uint8Array): Response {
   }
   const status = Number(statusLine);
   // The ABI sends "content-length" only for HEAD answers, which have no body.
-  if (headers.has("content-length") || status === 204 || status === 304) {
+  if (headers.has("content-length") || !statusHasBody(status)) {
     return new Response(null, { status, headers });
   }
   const body = bytes.slice(lineStart);

@@ -1,6 +1,7 @@
+import { statusHasBody } from "../core/answer.js";
 import { MAX_TARGET_LENGTH } from "../core/router.js";
 import { LruCache, type LruCacheOptions, type LruCacheStats } from "../lru-cache.js";
-import { requestTarget, targetPath } from "./request-target.js";
+import { requestTarget, targetPath } from "../core/request-target.js";
 import { type RoutedAnswer, wasmRouterFor } from "./router.js";
 
 export interface FastWasmFetchOptions {
@@ -48,7 +49,7 @@ export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetc
   let generation = router.generation;
 
   function answerOf(routed: RoutedAnswer): CachedAnswer {
-    const hasBody = routed.status !== 204 && routed.status !== 304;
+    const hasBody = statusHasBody(routed.status);
     let headers: Headers | undefined;
     if (routed.head && hasBody) {
       headers = headersOf(routed);  // HEAD has no body: Content-Length is set

@@ -1,4 +1,5 @@
 import { ALLOW_ORDER, METHOD_CODES, OTHER_METHOD, routerExports, type RouterWasmExports } from "./exports.js";
+import { ERROR_CONTENT_TYPE } from "../core/answer.js";
 import { RouteTableError } from "./route-table-error.js";
 
 /** What the router answered, before it becomes a Response. */
@@ -111,7 +112,7 @@ export class WasmRouter {
   }
 
   #contentType(id: number): string {
-    return this.#contentTypes[id] ?? "text/plain; charset=utf-8";
+    return this.#contentTypes[id] ?? ERROR_CONTENT_TYPE;
   }
 
   #allow(mask: number): string {
