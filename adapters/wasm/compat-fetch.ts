@@ -56,7 +56,14 @@ export function createWasmFetch(options: WasmFetchOptions): WasmFetch {
     const packed = abi.handle(ptr, length);
     const outPtr = Number(packed >> 32n);
     const outLen = Number(packed & 0xffffffffn);
-    if (outLen === 0) throw new RangeError("router.wasm could not allocate its response");
+    // handle returns 0 when memory cannot grow for the answer (abi/README.md):
+    // a 500, like route_request's, rather than an exception.
+    if (outLen === 0) {
+      return new Response("Internal Server Error", {
+        status: 500,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    }
     return parseCompatResponse(new Uint8Array(abi.memory.buffer, outPtr, outLen));
   }
 

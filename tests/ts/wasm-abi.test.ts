@@ -3,16 +3,18 @@
 // tables, and inputs of every length (0 to 1 MB) that must never trap.
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { WasmRouter, type RouterWasmExports } from "../../adapters/wasm.js";
+import { createFastWasmFetch, createWasmFetch, WasmRouter, type RouterWasmExports } from "../../adapters/wasm.js";
 import { newInstance, wasmBytes } from "./node-files.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+let instance: WebAssembly.Instance;
 let router: WasmRouter;
 let abi: RouterWasmExports;
 beforeEach(async () => {
-  router = new WasmRouter(await newInstance());
+  instance = await newInstance();
+  router = new WasmRouter(instance);
   abi = router.exports;
 });
 
@@ -194,6 +196,55 @@ describe("inputs of any length and content never trap or corrupt later answers",
     expect(abi.response_status()).toBe(400);
     expect(abi.load_routes(end, 10)).toBe(1);
     expect(handlePath("/hello/rai")).toEqual({ status: 200, body: "hello rai" });
+  });
+});
+
+describe("memory exhaustion gives an error status, never a trap", () => {
+  // One route whose body repeats a wildcard 1,000 times: an 8 KB target
+  // renders 8 MB. With almost all of the 1 GiB maximum taken by the input
+  // buffer, that cannot be rendered: 500 from every ABI and adapter, and the
+  // next small answer is still right.
+  const table = `GET\t/big/*p\t200\ttext/plain\t${"{p}".repeat(1000)}\nGET\t/hello/:name\t200\ttext/plain\thello {name}\n`;
+  const bigPath = `/big/${"x".repeat(8000)}`;
+
+  function exhaustMemory(): void {
+    // Warm the small regions (rendered body, compat output) first, then take
+    // the rest of memory, leaving less than one rendered big body.
+    expect(handlePath("/hello/warm")).toEqual({ status: 200, body: "hello warm" });
+    expect(compat("GET /hello/warm\n")).toBe("200\ncontent-type: text/plain\n\nhello warm");
+    const maxBytes = 16384 * 65536;  // the module's 1 GiB maximum
+    expect(abi.alloc(maxBytes - abi.memory.buffer.byteLength - 4 * 1024 * 1024)).toBeGreaterThan(0);
+    expect(maxBytes - abi.memory.buffer.byteLength).toBeLessThan(8_000_000);
+    // alloc moved the input buffer: a new WasmRouter starts from alloc again
+    // (which reuses the big buffer) instead of the old pointer.
+    router = new WasmRouter(instance);
+  }
+
+  it("raw ABIs: route_request, handle_path and handle answer 500, then small answers as before", () => {
+    router.loadRoutes(table);
+    exhaustMemory();
+    const [ptr, len] = write(bigPath);
+    expect(abi.route_request(0, ptr, len)).toBe(500);
+    abi.handle_path(...write(bigPath));
+    expect(abi.response_status()).toBe(500);
+    expect(compat(`GET ${bigPath}\n`)).toMatch(/^500\n/);
+    expect(handlePath("/hello/after")).toEqual({ status: 200, body: "hello after" });
+    expect(compat("GET /hello/after\n")).toBe("200\ncontent-type: text/plain\n\nhello after");
+  });
+
+  it("createFastWasmFetch and createWasmFetch answer 500 with a body, then serve the next request", async () => {
+    router.loadRoutes(table);
+    exhaustMemory();
+    const fast = createFastWasmFetch({ instance, cache: false });
+    const compatFetch = createWasmFetch({ instance });
+    for (const app of [fast, compatFetch]) {
+      const failed = await app.fetch(new Request(`http://x${bigPath}`));
+      expect(failed.status).toBe(500);
+      expect(await failed.text()).toBe("Internal Server Error");
+      const next = await app.fetch(new Request("http://x/hello/next"));
+      expect(next.status).toBe(200);
+      expect(await next.text()).toBe("hello next");
+    }
   });
 });
 
