@@ -45,6 +45,24 @@ bool for_each_element(const char* p, size_t n, Fn fn) {
   return true;
 }
 
+// Host = uri-host [ ":" port ] (RFC 9112 3.2, RFC 3986 3.2.2): only the bytes
+// of a reg-name (unreserved, pct-encoded, sub-delims), an IP-literal's
+// brackets, and the ":" before a port. Empty is allowed.
+bool is_host_value(Span value) {
+  for (size_t i = 0; i < value.size; ++i) {
+    char c = value.data[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) continue;
+    switch (c) {
+      case '-': case '.': case '_': case '~': case '%': case '!': case '$': case '&': case '\'':
+      case '(': case ')': case '*': case '+': case ',': case ';': case '=': case ':': case '[': case ']':
+        continue;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 ParseResult fail(RequestHead* head, uint16_t status) {
   head->error_status = status;
   return ParseResult::kError;
@@ -153,6 +171,7 @@ ParseResult parse_request_head(const char* data, size_t length, const ParserLimi
     Span value = trim_ows(field + colon + 1, field_length - colon - 1);
     if (equals_nocase(field, colon, "host")) {
       ++hosts;
+      if (!is_host_value(value)) return fail(head, 400);  // RFC 9112 3.2: an invalid Host value is 400
     } else if (equals_nocase(field, colon, "content-length")) {
       if (!parse_content_length(value, &has_length, &head->content_length)) return fail(head, 400);
     } else if (equals_nocase(field, colon, "transfer-encoding")) {

@@ -630,6 +630,118 @@ describe.skipIf(!serverBuilt)("HTTP/1.1 (default limits)", () => {
     reject("a header section over the default 16384 bytes", GET("/hello/a", `X-A: ${"a".repeat(10_000)}\r\nX-B: ${"b".repeat(10_000)}\r\n`), 431);
   });
 
+  // Cases added for the hardening issue: every expected answer is read from
+  // RFC 9112 / RFC 9110 (section in the name). "→ N" cases are rejected with
+  // N, Connection: close and a close, and the request hidden behind them is
+  // never answered; the others check that the framing the RFC gives is the
+  // framing used (what follows the body is answered, what is inside is not).
+  describe("smuggling and malformed input: further cases (RFC 9112, RFC 9110)", () => {
+    const rejected = (name: string, request: string, status: number) =>
+      it(`${name} → ${status}`, async () => {
+        expectRejected(await talk(port, request), status);
+      });
+    const served = (name: string, request: string, want: Array<{ status: number; body?: string }>) =>
+      it(name, async () => {
+        expectAnswers(await talk(port, request, { answers: want.length }), want, true);
+      });
+    const chunkOf = (data: string) => `${data.length.toString(16)}\r\n${data}\r\n`;
+    const BEHIND = GET("/hello/behind");
+    const createdThenBehind = [{ status: 201, body: "created" }, { status: 200, body: "hello behind" }];
+
+    // ---- Transfer-Encoding: what is valid is framed as chunked ----
+    served("TE 'chunked ' (trailing SP is OWS, RFC 9110 5.5, RFC 9112 5.1): chunked; the request inside the chunk is data, the one after the last chunk is answered",
+      post("Transfer-Encoding: chunked \r\n", `${chunkOf(SMUGGLED)}0\r\n\r\n`) + BEHIND, createdThenBehind);
+    served("TE 'chunked<HTAB>' (trailing HTAB is OWS, RFC 9110 5.5): chunked; the request after the last chunk is a separate request and answered",
+      post("Transfer-Encoding: chunked\t\r\n", "0\r\n\r\n") + BEHIND, createdThenBehind);
+    served("TE '  <HTAB>chunked' (leading OWS, RFC 9112 5.1): chunked",
+      post("Transfer-Encoding:  \tchunked\r\n", `${chunkOf(SMUGGLED)}0\r\n\r\n`) + BEHIND, createdThenBehind);
+    served("TE 'CHUNKED' (coding names are case-insensitive, RFC 9112 7): chunked",
+      post("Transfer-Encoding: CHUNKED\r\n", `${chunkOf(SMUGGLED)}0\r\n\r\n`) + BEHIND, createdThenBehind);
+    served("TE ', chunked' (empty list elements are ignored, RFC 9110 5.6.1): chunked",
+      post("Transfer-Encoding: , chunked\r\n", `${chunkOf(SMUGGLED)}0\r\n\r\n`) + BEHIND, createdThenBehind);
+    it("'Transfer_Encoding: chunked' is another field (RFC 9110 5.1): no body (RFC 9112 6.3 rule 7), so '0' is the next request line → 201 then 400 and close", async () => {
+      const o = await talk(port, post("Transfer_Encoding: chunked\r\n", `0\r\n\r\n${SMUGGLED}`));
+      expectAnswers(o, [{ status: 201, body: "created" }, { status: 400 }], false);
+    });
+
+    // ---- Transfer-Encoding: what is not valid is rejected ----
+    rejected("TE 'chunked<VT>' (a CTL is not a field-vchar, RFC 9110 5.5)", post("Transfer-Encoding: chunked\x0b\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("TE 'chunked<NUL>' (NUL in a field value, RFC 9110 5.5)", post("Transfer-Encoding: chunked\x00\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("TE '<FF>chunked' (a CTL before the coding, RFC 9110 5.5)", post("Transfer-Encoding: \x0cchunked\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("TE 'chunked<CR>' (a bare CR in a field value, RFC 9112 2.2)", post("Transfer-Encoding: chunked\r\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("'Transfer-Encoding : chunked' (whitespace before the colon, RFC 9112 5.1 MUST 400)", post("Transfer-Encoding : chunked\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("'Transfer-Encoding<HTAB>: chunked' (whitespace before the colon, RFC 9112 5.1)", post("Transfer-Encoding\t: chunked\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("CL.TE with 'Transfer-Encoding : chunked' (a front end ignoring the malformed line would use the CL, RFC 9112 5.1)",
+      post("Content-Length: 5\r\nTransfer-Encoding : chunked\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("TE folded onto a continuation line (obs-fold, RFC 9112 5.2)", post("Transfer-Encoding:\r\n chunked\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("TE with an empty value (no final chunked, RFC 9112 6.3 rule 4)", post("Transfer-Encoding:\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("TE 'identity' (final coding not chunked, RFC 9112 6.3 rule 4)", post("Transfer-Encoding: identity\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("TE '\"chunked\"' (a coding is a token, RFC 9112 7)", post("Transfer-Encoding: \"chunked\"\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("TE 'chunked' then a second TE line 'x' (combined list ends in x, RFC 9110 5.3, RFC 9112 6.3 rule 4)",
+      post("Transfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n", `0\r\n\r\n${SMUGGLED}`), 400);
+
+    // ---- Content-Length ----
+    served("'Content-Length:  5 ' (OWS around the value, RFC 9112 5.1): frames 5 bytes",
+      post("Content-Length:  5 \r\n", "hello") + BEHIND, createdThenBehind);
+    served("'Content-Length:<HTAB>5<HTAB>' (HTAB is OWS, RFC 9110 5.6.3): frames 5 bytes",
+      post("Content-Length:\t5\t\r\n", "hello") + BEHIND, createdThenBehind);
+    served("'Content-Length: 005' (1*DIGIT, leading zeros, RFC 9110 8.6): frames 5 bytes",
+      post("Content-Length: 005\r\n", "hello") + BEHIND, createdThenBehind);
+    rejected("'Content-Length : 5' (whitespace before the colon, RFC 9112 5.1 MUST 400)", post("Content-Length : 5\r\n", `hello${SMUGGLED}`), 400);
+    rejected("'Content-Length: 5<HTAB>0' (not 1*DIGIT, RFC 9110 8.6)", post("Content-Length: 5\t0\r\n", `hello${SMUGGLED}`), 400);
+    rejected("'Content-Length: 5<VT>' (a CTL in the value, RFC 9110 5.5)", post("Content-Length: 5\x0b\r\n", `hello${SMUGGLED}`), 400);
+    rejected("Content-Length 10^12, over --max-body-bytes (RFC 9110 15.5.14)", post("Content-Length: 1000000000000\r\n", SMUGGLED), 413);
+    served("GET with a Content-Length body that holds a request: the body is read and discarded (RFC 9112 6.3 rule 6, RFC 9110 9.3.1)",
+      `GET /hello/get HTTP/1.1\r\nHost: t\r\nContent-Length: ${SMUGGLED.length}\r\n\r\n${SMUGGLED}${BEHIND}`,
+      [{ status: 200, body: "hello get" }, { status: 200, body: "hello behind" }]);
+    served("GET with a chunked body that holds a request: the body is read and discarded (RFC 9112 6.3 rule 4, RFC 9110 9.3.1)",
+      `GET /hello/get HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n${chunkOf(SMUGGLED)}0\r\n\r\n${BEHIND}`,
+      [{ status: 200, body: "hello get" }, { status: 200, body: "hello behind" }]);
+
+    // ---- chunk sizes, chunk data, extensions, trailers (RFC 9112 7.1) ----
+    rejected("a chunk shorter than declared, followed by a request: its bytes are chunk data, then no CRLF (RFC 9112 7.1)",
+      post("Transfer-Encoding: chunked\r\n", `10\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("an empty chunk-size line (1*HEXDIG, RFC 9112 7.1)", post("Transfer-Encoding: chunked\r\n", `\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk size '-5' (RFC 9112 7.1)", post("Transfer-Encoding: chunked\r\n", `-5\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk size '5x' (RFC 9112 7.1)", post("Transfer-Encoding: chunked\r\n", `5x\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk size 2^64 '10000000000000000' (overflow, RFC 9112 7.1)", post("Transfer-Encoding: chunked\r\n", `10000000000000000\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("whitespace between chunk size and CRLF without an extension (BWS only before ';', RFC 9112 7.1.1)",
+      post("Transfer-Encoding: chunked\r\n", `5 \r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk extension ';' without a name (RFC 9112 7.1.1)", post("Transfer-Encoding: chunked\r\n", `5;\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk extension ';=v' (no name, RFC 9112 7.1.1)", post("Transfer-Encoding: chunked\r\n", `5;=v\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk extension ';a=' (no value, RFC 9112 7.1.1)", post("Transfer-Encoding: chunked\r\n", `5;a=\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk extension ';a=b c' (two tokens, RFC 9112 7.1.1)", post("Transfer-Encoding: chunked\r\n", `5;a=b c\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk extension with an unterminated quoted-string (RFC 9112 7.1.1, RFC 9110 5.6.4)",
+      post("Transfer-Encoding: chunked\r\n", `5;a="x\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk extension with a NUL (RFC 9112 7.1.1)", post("Transfer-Encoding: chunked\r\n", `5;a\x00\r\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    rejected("chunk extension line ended by a bare LF (RFC 9112 2.2, 7.1)", post("Transfer-Encoding: chunked\r\n", `5;a=b\nhello\r\n0\r\n\r\n${SMUGGLED}`), 400);
+    served("chunk extensions with BWS around ';' and '=' and a quoted value (RFC 9112 7.1.1): accepted",
+      post("Transfer-Encoding: chunked\r\n", `5 ; a = b ; c = "d e"\r\nhello\r\n0\r\n\r\n`) + BEHIND, createdThenBehind);
+    rejected("the last chunk without the final CRLF, a request right after it: read as a trailer line, invalid (RFC 9112 7.1.2)",
+      post("Transfer-Encoding: chunked\r\n", `5\r\nhello\r\n0\r\n${SMUGGLED}`), 400);
+    rejected("obs-fold in the trailer section (RFC 9112 7.1.2, 5.2)", post("Transfer-Encoding: chunked\r\n", `0\r\nX-T: a\r\n b\r\n\r\n${SMUGGLED}`), 400);
+    rejected("a trailer line without a colon (RFC 9112 7.1.2)", post("Transfer-Encoding: chunked\r\n", `0\r\nX-T\r\n\r\n${SMUGGLED}`), 400);
+    rejected("a NUL in a trailer field value (RFC 9110 5.5)", post("Transfer-Encoding: chunked\r\n", `0\r\nX-T: a\x00b\r\n\r\n${SMUGGLED}`), 400);
+
+    // ---- request line, controls, Host ----
+    rejected("a NUL in the target (RFC 9112 3.2)", `GET /hello/a\x00b HTTP/1.1\r\nHost: t\r\n\r\n${SMUGGLED}`, 400);
+    rejected("a bare CR in the target (RFC 9112 2.2, 3.2)", `GET /hello/a\rb HTTP/1.1\r\nHost: t\r\n\r\n${SMUGGLED}`, 400);
+    rejected("a bare CR ending the request line (RFC 9112 2.2)", `GET /hello/a HTTP/1.1\rHost: t\r\n\r\n${SMUGGLED}`, 400);
+    rejected("a NUL in a header name (RFC 9110 5.1)", `GET /hello/a HTTP/1.1\r\nHost: t\r\nX-A\x00: b\r\n\r\n${SMUGGLED}`, 400);
+    rejected("an ESC in a header value (RFC 9110 5.5)", `GET /hello/a HTTP/1.1\r\nHost: t\r\nX-A: a\x1bb\r\n\r\n${SMUGGLED}`, 400);
+    rejected("a space after the version (RFC 9112 3)", `GET /hello/a HTTP/1.1 \r\nHost: t\r\n\r\n${SMUGGLED}`, 400);
+    rejected("'HTTP/1' without a minor version (RFC 9112 2.3)", `GET /hello/a HTTP/1\r\nHost: t\r\n\r\n${SMUGGLED}`, 400);
+    rejected("two Host lines in an HTTP/1.0 request (RFC 9112 3.2: any request)", `GET /hello/a HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n${SMUGGLED}`, 400);
+    rejected("a Host value with a space (invalid field value, RFC 9112 3.2 MUST 400)", `GET /hello/a HTTP/1.1\r\nHost: a b\r\n\r\n${SMUGGLED}`, 400);
+    rejected("a Host value with a path '/' (not uri-host [':' port], RFC 9112 3.2)", `GET /hello/a HTTP/1.1\r\nHost: a/b\r\n\r\n${SMUGGLED}`, 400);
+    rejected("a Host value with userinfo '@' (RFC 9112 3.2, RFC 3986 3.2.2)", `GET /hello/a HTTP/1.1\r\nHost: u@a\r\n\r\n${SMUGGLED}`, 400);
+    served("an empty Host value is allowed (RFC 9112 3.2)", `GET /hello/emptyhost HTTP/1.1\r\nHost:\r\n\r\n`, [{ status: 200, body: "hello emptyhost" }]);
+    served("Host with a port, an IPv6 literal and sub-delims is valid (RFC 9112 3.2, RFC 3986 3.2.2)",
+      `GET /hello/h1 HTTP/1.1\r\nHost: example.com:8080\r\n\r\nGET /hello/h2 HTTP/1.1\r\nHost: [::1]:80\r\n\r\nGET /hello/h3 HTTP/1.1\r\nHost: a-b.c_d~e!$&'()*+,;=%41\r\n\r\n`,
+      [{ status: 200, body: "hello h1" }, { status: 200, body: "hello h2" }, { status: 200, body: "hello h3" }]);
+    rejected("129 header fields (over the parser's 128) (RFC 6585 5)", GET("/hello/a", range(129).map((i) => `X-${i}: v\r\n`).join("")) + SMUGGLED, 431);
+  });
+
   it("1,000 concurrent connections, each with one request: all answered 200", async () => {
     const clients: RawClient[] = [];
     try {
@@ -700,6 +812,19 @@ describe.skipIf(!serverBuilt)("limits: --max-header-bytes 4096 --max-body-bytes 
   it("a chunked body over 1000 bytes → 413 and close", async () => {
     const chunks = `258\r\n${"a".repeat(600)}\r\n258\r\n${"b".repeat(600)}\r\n0\r\n\r\n`;
     expectRejected(await talk(port, post("Transfer-Encoding: chunked\r\n", chunks) + SMUGGLED), 413);
+  });
+
+  it("Expect: 100-continue with a Content-Length over the limit → 413 and close, no 100 Continue (RFC 9110 10.1.1, 15.5.14)", async () => {
+    expectRejected(await talk(port, post("Content-Length: 5000\r\nExpect: 100-continue\r\n")), 413);
+  });
+
+  it("one chunk declared far over the limit (fffff), data sent → 413 and close (RFC 9110 15.5.14)", async () => {
+    expectRejected(await talk(port, post("Transfer-Encoding: chunked\r\n", `fffff\r\n${"a".repeat(2_000)}${SMUGGLED}`)), 413);
+  });
+
+  it("a GET whose Content-Length body (holding a request) is over the limit → 413 and close (RFC 9110 15.5.14)", async () => {
+    const body = (SMUGGLED + "x".repeat(1_001)).slice(0, 1_001);
+    expectRejected(await talk(port, `GET /hello/a HTTP/1.1\r\nHost: t\r\nContent-Length: 1001\r\n\r\n${body}`), 413);
   });
 });
 
