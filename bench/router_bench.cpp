@@ -4,8 +4,15 @@
 //                  of bench/github-api.tsv), in file order
 // "Lookup" is match_request (method + target -> route and decoded params);
 // the *Render variants add body_size + render_body into a buffer.
+//
+// router_bench --print-matches: no benchmark; for every request of
+// github-api.requests, one line "LINE<TAB>VALUE<TAB>..." (the table line of
+// the route it matched, then its decoded parameter values), so that
+// bench/router-compare.mjs checks this binary against the other routers.
 #include <benchmark/benchmark.h>
 
+#include <cstring>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -87,10 +94,33 @@ void GithubApiRender(benchmark::State& state) {
   run(state, t, requests, true);
 }
 
+int print_matches() {
+  const LoadedTable t = load_or_die(kBench + "github-api.tsv");
+  char scratch[kMaxTargetLength];
+  Reply reply;
+  for (const Request& r : read_requests(kBench + "github-api.requests")) {
+    match_request(t.table.root, r.method, r.target.data(), static_cast<uint32_t>(r.target.size()), scratch, &reply);
+    std::cout << reply.route->line;
+    for (uint32_t k = 0; k < reply.param_count; ++k) {
+      std::cout << '\t' << std::string(reply.params[k].data, reply.params[k].size);
+    }
+    std::cout << '\n';
+  }
+  return 0;
+}
+
 }  // namespace
 
 BENCHMARK(HelloRai);
 BENCHMARK(HelloRaiRender);
 BENCHMARK(GithubApi);
 BENCHMARK(GithubApiRender);
-BENCHMARK_MAIN();
+
+int main(int argc, char** argv) {
+  if (argc == 2 && std::strcmp(argv[1], "--print-matches") == 0) return print_matches();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
