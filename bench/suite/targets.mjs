@@ -1,0 +1,175 @@
+// The targets of bench/run.mjs: how each one is started, what it needs, and
+// what it is. Every target serves the routes of bench/c-core.tsv on
+// 127.0.0.1:<port>; run.mjs checks the answer against the table.
+//
+// A target is { name, description, note?, needs, setup?, prepare }:
+//   needs(ctx)            messages for missing prerequisites ([] when all is there)
+//   setup(ctx)            once per suite, before any start (e.g. bundling the Worker)
+//   prepare(ctx, setup)   per start, with ctx.port (and ctx.port2) free ports:
+//                         { argv, env?, readyLine?, startupMs?, files? }; readyLine is a
+//                         regex the server's stdout must show before it counts
+//                         as started (then the HTTP check still applies); files
+//                         are generated configs, kept in the result JSON
+import { execFileSync } from "node:child_process";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import { nginxConfig } from "./nginx.mjs";
+
+export const OFFLINE_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
+
+function executable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A tool on PATH (or in /usr/sbin, /sbin, where Debian puts nginx), or null. */
+export function which(tool) {
+  for (const dir of [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/sbin"]) {
+    if (dir && executable(join(dir, tool))) return join(dir, tool);
+  }
+  return null;
+}
+
+const need = {
+  bun: (ctx) => (executable(ctx.bun) ? [] : [`${ctx.bun} is missing: run 'npm ci'`]),
+  dist: (ctx) => (existsSync(join(ctx.root, "dist/adapters/index.js")) ? [] : ["dist/ is missing: run 'npm run build'"]),
+  wasm: (ctx) => (existsSync(join(ctx.root, "build/router.wasm")) ? [] : ["build/router.wasm is missing: run 'make wasm'"]),
+  module: (ctx, name) => (existsSync(join(ctx.root, "node_modules", name, "package.json")) ? [] : [`node_modules/${name} is missing: run 'npm ci'`]),
+};
+
+const bunScript = (script) => (ctx) => ({ argv: [ctx.bun, join(ctx.root, "bench/servers", script)], env: { PORT: String(ctx.port) } });
+
+export const TARGETS = [
+  {
+    name: "c-core",
+    description: "build/hotpath-server, the native epoll HTTP/1.1 server (threads: FAST_SERVER_C_THREADS, default one per server CPU)",
+    needs: (ctx) => (executable(ctx.hotpathServer) ? [] : [`${ctx.hotpathServer} is missing or not executable: run 'make native'`]),
+    prepare: (ctx) => ({
+      argv: [ctx.hotpathServer, "--config", ctx.table, "--host", "127.0.0.1", "--port", String(ctx.port), "--threads", String(ctx.cThreads), "--quiet"],
+      startupMs: 10_000,
+    }),
+  },
+  {
+    name: "nginx",
+    description: "Debian nginx with a config generated from the route table (bench/suite/nginx.mjs), one worker per server CPU",
+    needs: (ctx) => (ctx.nginx ? [] : ["nginx is not installed: run 'make bootstrap-bench' (as root)"]),
+    prepare: (ctx) => {
+      const prefix = join(ctx.work, "nginx", String(ctx.port));
+      mkdirSync(join(prefix, "logs"), { recursive: true });
+      const conf = nginxConfig({ rows: ctx.rows, port: ctx.port, workers: ctx.nginxWorkers, prefix });
+      writeFileSync(join(prefix, "nginx.conf"), conf);
+      return { argv: [ctx.nginx, "-p", prefix, "-c", join(prefix, "nginx.conf"), "-e", "stderr"], startupMs: 10_000, files: { "nginx.conf": conf } };
+    },
+  },
+  {
+    name: "hono",
+    description: "Hono on Node via @hono/node-server (bench/servers/hono-node.mjs)",
+    needs: (ctx) => [...need.module(ctx, "hono"), ...need.module(ctx, "@hono/node-server")],
+    prepare: (ctx) => ({ argv: [process.execPath, join(ctx.root, "bench/servers/hono-node.mjs")], env: { PORT: String(ctx.port) } }),
+  },
+  {
+    name: "hono-bun",
+    description: "Hono on Bun, Bun.serve({ fetch: app.fetch }) (bench/servers/hono-bun.mjs)",
+    needs: (ctx) => [...need.bun(ctx), ...need.module(ctx, "hono")],
+    prepare: bunScript("hono-bun.mjs"),
+  },
+  {
+    name: "fast",
+    description: "HotpathServer on Bun (bench/servers/fast-bun.mjs, dist/adapters/index.js)",
+    needs: (ctx) => [...need.bun(ctx), ...need.dist(ctx)],
+    prepare: bunScript("fast-bun.mjs"),
+  },
+  {
+    name: "bun-raw",
+    description: "plain Bun.serve with a routes table, no router (bench/servers/bun-raw.mjs): the Bun ceiling",
+    needs: (ctx) => need.bun(ctx),
+    prepare: bunScript("bun-raw.mjs"),
+  },
+  {
+    name: "wasm",
+    description: "router.wasm behind createFastWasmFetch in one server process (WASM_RUNTIME=bun|node; on Node via @hono/node-server, or WASM_NODE_BRIDGE=hotpath; bench/servers/wasm-server.mjs)",
+    needs: (ctx) => [...(ctx.wasmRuntime === "bun" ? need.bun(ctx) : []), ...need.dist(ctx), ...need.wasm(ctx)],
+    prepare: (ctx) => ({
+      argv: [ctx.wasmRuntime === "bun" ? ctx.bun : process.execPath, join(ctx.root, "bench/servers/wasm-server.mjs")],
+      env: { PORT: String(ctx.port), ...(ctx.wasmRuntime === "node" && process.env.WASM_NODE_BRIDGE ? { WASM_NODE_BRIDGE: process.env.WASM_NODE_BRIDGE } : {}) },
+      readyLine: /listening/,
+    }),
+  },
+  {
+    name: "wasm-cluster",
+    description: "router.wasm in WASM_WORKERS Bun processes sharing the port (Bun.serve reusePort; bench/servers/wasm-cluster.mjs)",
+    needs: (ctx) => [...need.bun(ctx), ...need.dist(ctx), ...need.wasm(ctx)],
+    prepare: (ctx) => ({
+      argv: [ctx.bun, join(ctx.root, "bench/servers/wasm-cluster.mjs")],
+      env: { PORT: String(ctx.port), WASM_WORKERS: String(ctx.wasmWorkers) },
+      readyLine: /workers listening/,
+    }),
+  },
+  {
+    name: "workerd",
+    description: "worker/index.ts bundled by wrangler deploy --dry-run, under `workerd serve` (npm workerd), no wrangler proxy",
+    needs: (ctx) => [
+      ...need.wasm(ctx),
+      ...(executable(ctx.workerd) ? [] : [`${ctx.workerd} is missing: run 'npm ci'`]),
+      ...(existsSync(ctx.wrangler) ? [] : [`${ctx.wrangler} is missing: run 'npm ci'`]),
+    ],
+    setup: (ctx) => {
+      // Bundle once per suite, as `npm run deploy:dry` does.
+      const out = join(ctx.work, "worker");
+      execFileSync(process.execPath, [ctx.wrangler, "deploy", "--dry-run", "--outdir", out], {
+        cwd: ctx.root, env: { ...process.env, ...OFFLINE_ENV }, stdio: ["ignore", "pipe", "pipe"],
+      });
+      const files = readdirSync(out);
+      const wasm = files.filter((f) => f.endsWith(".wasm"));
+      if (!files.includes("index.js") || wasm.length !== 1) {
+        throw new Error(`workerd: wrangler emitted ${files.join(", ")} in ${out}; expected index.js and one .wasm`);
+      }
+      return { dir: out, main: "index.js", wasm: wasm[0] };
+    },
+    prepare: (ctx, bundle) => {
+      const config = join(bundle.dir, `config-${ctx.port}.capnp`);
+      // The ES module and the wasm module under the names wrangler emitted,
+      // so `import wasmModule from "./<hash>-router.wasm"` resolves to a
+      // compiled WebAssembly.Module (as [[rules]] CompiledWasm does).
+      const text = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .worker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${ctx.port}", http = (), service = "main") ],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "${bundle.main}", esModule = embed "${bundle.main}"),
+    (name = "${bundle.wasm}", wasm = embed "${bundle.wasm}"),
+  ],
+  compatibilityDate = "${ctx.compatibilityDate}",
+);
+`;
+      writeFileSync(config, text);
+      return { argv: [ctx.workerd, "serve", config], startupMs: 30_000, files: { "config.capnp": text } };
+    },
+  },
+  {
+    name: "wrangler-dev",
+    description: "wrangler dev --local (as npm run dev): wrangler's proxy in front of workerd",
+    note: "development server, not an edge figure",
+    needs: (ctx) => [...need.wasm(ctx), ...(existsSync(ctx.wrangler) ? [] : [`${ctx.wrangler} is missing: run 'npm ci'`])],
+    prepare: (ctx) => ({
+      argv: [process.execPath, ctx.wrangler, "dev", "--local", "--ip", "127.0.0.1", "--port", String(ctx.port),
+        "--inspector-port", String(ctx.port2), "--show-interactive-dev-session=false", "--log-level", "warn",
+        "--persist-to", join(ctx.work, "wrangler-state")],
+      env: OFFLINE_ENV,
+      startupMs: 120_000,
+    }),
+  },
+];
+
+export const TARGET_NAMES = TARGETS.map((t) => t.name);
