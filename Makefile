@@ -6,6 +6,8 @@
 #                   router.wasm, wrangler dev; Vitest inside workerd)
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
+#   make test-load  load and fault tests of hotpath-server (not in make test)
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
 #   make bootstrap  install what is missing (apt packages as root; npm ci)
 #   make native     build/hotpath-server
@@ -22,7 +24,7 @@ ifneq ($(origin CXX),default)
 CMAKE_CXX := -DCMAKE_CXX_COMPILER=$(CXX)
 endif
 
-.PHONY: all build native bench-native bootstrap-bench test test-cpp test-ts test-asan bench-router bootstrap deps run clean wasm FORCE
+.PHONY: all build native bench-native bootstrap-bench test test-cpp test-ts test-asan test-valgrind test-load bench-router bootstrap deps run clean wasm FORCE
 
 all: build wasm
 
@@ -70,6 +72,32 @@ test-asan: deps wasm $(ASAN_BUILD)/CMakeCache.txt
 	  npx vitest run tests/ts/native-http.test.ts tests/ts/native-vectors.test.ts tests/ts/c-server.test.ts
 	@if [ -n "$$(ls -A $(ASAN_BUILD)/reports)" ]; then cat $(ASAN_BUILD)/reports/*; echo "sanitizer reports above"; exit 1; fi
 	@echo "hotpath-server under ASan+UBSan: no sanitizer reports"
+
+# hotpath-server (the Release build) under valgrind memcheck, through
+# scripts/valgrind-server.sh, over the routing vectors and the HTTP framing
+# and smuggling cases (about 2 minutes). Any memcheck error or definite leak
+# fails it: the server exits 99 (so its test fails), and every log in
+# $(VALGRIND_REPORTS) must say "ERROR SUMMARY: 0 errors".
+VALGRIND_REPORTS := $(BUILD)/valgrind
+VALGRIND_HTTP_CASES := smuggling|request line and header syntax|methods, targets and bodies|answers and keep-alive|max-body-bytes|SIGTERM with requests in flight
+test-valgrind: deps native
+	@command -v valgrind >/dev/null || { echo "valgrind is missing: make bootstrap (as root), or apt-get install valgrind"; exit 1; }
+	rm -rf $(VALGRIND_REPORTS) && mkdir -p $(VALGRIND_REPORTS)
+	@status=0; export HOTPATH_SERVER_BINARY=$(CURDIR)/scripts/valgrind-server.sh HOTPATH_VALGRIND_REPORTS=$(CURDIR)/$(VALGRIND_REPORTS); \
+	  npx vitest run tests/ts/native-vectors.test.ts || status=1; \
+	  npx vitest run tests/ts/native-http.test.ts -t '$(VALGRIND_HTTP_CASES)' || status=1; \
+	  logs=$$(ls $(VALGRIND_REPORTS)/*.log 2>/dev/null | wc -l); [ "$$logs" -gt 0 ] || { echo "no valgrind logs in $(VALGRIND_REPORTS)"; exit 1; }; \
+	  bad=$$(grep -L 'ERROR SUMMARY: 0 errors' $(VALGRIND_REPORTS)/*.log); \
+	  if [ -n "$$bad" ]; then cat $$bad; echo "memcheck errors (or an unfinished log) above: $$bad"; exit 1; fi; \
+	  [ $$status = 0 ] || { echo "socket suites failed under valgrind"; exit 1; }; \
+	  echo "hotpath-server under valgrind memcheck: $$logs processes, 0 errors, no definite leaks"
+
+# Load and fault tests of hotpath-server on 127.0.0.1 (10,000 connections,
+# wrk, slowloris, resets, SIGTERM under load): about 1-2 minutes, so not part
+# of `make test`. WRK_SECONDS (default 30) shortens the wrk run.
+test-load: deps native
+	@command -v wrk >/dev/null || { echo "wrk is missing: make bootstrap (as root), or apt-get install wrk"; exit 1; }
+	npx vitest run --config vitest.load.config.ts
 
 # ---- router.wasm -------------------------------------------------------------
 # Compiled with clang --target=wasm32 (or a wasi-sdk at WASI_SDK_PATH), linked

@@ -137,6 +137,14 @@ void Worker::run() {
 }
 
 void Worker::begin_stop() {
+  // Requests the kernel received before the signal, on connections this loop
+  // has not read yet, are already received: read and answer them first (as
+  // usual, so pipelined ones are all answered) instead of closing over them.
+  for (Connection* c = connections_; c;) {
+    Connection* next = c->next;
+    if (!c->stop_reading && c->in.empty() && c->out.empty() && c->body == BodyState::kNone) read_ready(c);
+    c = next;
+  }
   stopping_ = true;
   stop_deadline_ms_ = monotonic_ms() + shared_.config.shutdown_grace_ms;
   for (int fd : listeners_) {
@@ -144,12 +152,17 @@ void Worker::begin_stop() {
     close(fd);
   }
   listeners_.clear();  // sources_ keeps the (closed) numbers; no events come for them
-  // Idle connections close now; busy ones after their current answer.
+  // Idle connections close now, gracefully (FIN, then drain: a close() over
+  // unread bytes would reset the connection and could destroy the answers
+  // just sent); busy ones after their current answer.
   for (Connection* c = connections_; c;) {
     Connection* next = c->next;
     bool busy = !c->in.empty() || !c->out.empty() || c->body != BodyState::kNone;
     if (!busy) {
-      close_connection(c);
+      if (!c->lingering) {
+        c->stop_reading = true;
+        finish(c);
+      }
     } else {
       c->keep_alive_after_body = false;
     }

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
 
-packages=(build-essential cmake clang lld binaryen libgtest-dev libbenchmark-dev nlohmann-json3-dev nodejs npm)
+packages=(build-essential cmake clang lld binaryen libgtest-dev libbenchmark-dev nlohmann-json3-dev nodejs npm
+          valgrind wrk)  # make test-valgrind, make test-load
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,13 @@
+// Load and fault tests of build/hotpath-server (tests/load/, `make test-load`):
+// bounded, loopback only, about 1–2 minutes, so not part of `make test`.
+// One file at a time: the tests measure the server, not each other.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/load/**/*.test.ts"],
+    testTimeout: 180_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+  },
+});
