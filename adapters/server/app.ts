@@ -19,6 +19,7 @@ import { requestTarget } from "../core/request-target.js";
 import { isReply, template, type Reply } from "../reply.js";
 import { compileReply, replyResponse, type CompiledReply } from "./compiled-reply.js";
 import { runChain, type SafeErrorHandler, type Step } from "./compose.js";
+import { answersDirectly } from "./direct-answer.js";
 import { Context } from "./context.js";
 import { listen } from "./listen.js";
 import { inScope, parsePrefix, pathSegments, type Layer } from "./prefix.js";
@@ -195,15 +196,11 @@ export class HotpathServer {
   #handle(request: Request): Response | Promise<Response> {
     const target = requestTarget(request.url);
     const match = this.#router.match(request.method, target);
-    const appLayers = this.#layers;
-    if (match.kind === "route") {
-      const value = match.entry.value;
-      // Declarative and unwrapped: no context, no promise.
-      if (value.reply !== null && appLayers.length === 0 && value.record.layers.length === 0) {
-        return replyResponse(value.reply, match.params, match.head);
-      }
-    } else if (appLayers.length === 0 && (match.status !== 404 || this.#notFound === null)) {
-      return errorResponse(match.status, match.allow, match.head);
+    // Declarative and unwrapped: no context, no promise.
+    if (answersDirectly(match, this.#layers, this.#notFound !== null)) {
+      return match.kind === "route"
+        ? replyResponse(match.entry.value.reply!, match.params, match.head)
+        : errorResponse(match.status, match.allow, match.head);
     }
     return this.#run(request, target, match);
   }

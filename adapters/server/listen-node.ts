@@ -12,6 +12,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Readable as ReadableType } from "node:stream";
 
+import type { PlainAnswer } from "./direct-answer.js";
 import { errorResponse } from "./responses.js";
 import type { BunHandler } from "./bun-types.js";
 import type { RunningServer } from "./types.js";
@@ -25,13 +26,22 @@ const MAX_HEAD_BYTES = 64 * 1024;
 // connections are closed.
 const STOP_GRACE_MS = 10_000;
 
-export async function listenNode(fetch: BunHandler, port: number, hostname: string, reusePort: boolean): Promise<RunningServer> {
+/** Answers a request without running the app, or null (see direct-answer.ts). */
+export type DirectAnswer = (method: string, target: string) => PlainAnswer | null;
+
+export async function listenNode(
+  fetch: BunHandler,
+  port: number,
+  hostname: string,
+  reusePort: boolean,
+  direct?: DirectAnswer,
+): Promise<RunningServer> {
   if (reusePort && !nodeHasReusePort()) {
     throw new Error(`reusePort needs Node >= 22.12 or Bun (this is Node ${process.versions.node})`);
   }
   const [{ createServer }, { Readable }] = await Promise.all([import("node:http"), import("node:stream")]);
   const server = createServer({ maxHeaderSize: MAX_HEAD_BYTES }, (req, res) => {
-    void serve(fetch, req, res, Readable);
+    if (direct === undefined || !answeredDirectly(direct, req, res)) void serve(fetch, req, res, Readable);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -80,6 +90,51 @@ async function serve(fetch: BunHandler, req: IncomingMessage, res: ServerRespons
   } catch {
     res.destroy();  // the body stream failed midway: the client sees a cut answer, never a hang
   }
+}
+
+// Only requests whose Request would carry exactly the raw target are
+// answered directly, so the router sees what app.fetch would see in
+// request.url. The WHATWG URL parser keeps a target byte for byte unless it
+// has a dot segment (resolved), a "\\" (read as "/"), or a byte it
+// percent-encodes or drops (space, controls, quotes, <>^`{|}#, non-ASCII,
+// and ' in the query). Anything else goes through fetch, as before.
+const URL_SAFE_TARGET = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@%/]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*)?$/;
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=[/?]|$)/i;
+
+// Fetch refuses these methods (new Request throws), so app.fetch never sees them: 400.
+const FETCH_FORBIDDEN = new Set(["CONNECT", "TRACE", "TRACK"]);
+
+/**
+ * Writes the direct answer for a request whose answer needs no Request or
+ * Response (a declarative reply or a router error, no middleware); false
+ * when the app has to run.
+ */
+function answeredDirectly(direct: DirectAnswer, req: IncomingMessage, res: ServerResponse): boolean {
+  const target = req.url ?? "";
+  const method = req.method ?? "";
+  if (FETCH_FORBIDDEN.has(method) || !URL_SAFE_TARGET.test(target) || DOT_SEGMENT.test(target)) return false;
+  if (!hostMakesUrl(req.headers.host ?? "localhost")) return false;
+  const answer = direct(method, target);
+  if (answer === null) return false;
+  res.statusCode = answer.status;
+  if (answer.contentType !== "") res.setHeader("content-type", answer.contentType);
+  if (answer.allow !== "") res.setHeader("allow", answer.allow);
+  if (answer.contentLength >= 0) res.setHeader("content-length", answer.contentLength);
+  if (answer.body === null) res.end();
+  else res.end(answer.body);
+  return true;
+}
+
+// The last Host that made a valid URL: clients send the same one on every
+// request, so the URL parser runs once per new value, not per request.
+let goodHost = "";
+
+/** Whether toRequest would build a URL from this Host (else it answers 400). */
+function hostMakesUrl(host: string): boolean {
+  if (host === goodHost) return true;
+  if (!HOST.test(host) || !URL.canParse(`http://${host}/`)) return false;
+  goodHost = host;
+  return true;
 }
 
 // Host may hold anything a client sends; only a host[:port] is put in a URL

@@ -5,6 +5,7 @@
 import type { AppDefinition } from "./app.js";
 import { bunRoutes } from "./bun-routes.js";
 import { bunRuntime, type BunHandler } from "./bun-types.js";
+import { plainAnswer } from "./direct-answer.js";
 import { internalError } from "./responses.js";
 import type { ListenOptions, RunningServer } from "./types.js";
 
@@ -43,5 +44,6 @@ export async function listen(
     return { port: server.port, stop: () => (stopped ??= Promise.resolve(server.stop()).then(() => {})) };
   }
   const { listenNode } = await import("./listen-node.js");
-  return listenNode(safe, port, hostname, reusePort);
+  const direct = app === undefined ? undefined : (method: string, target: string) => plainAnswer(app, method, target);
+  return listenNode(safe, port, hostname, reusePort, direct);
 }

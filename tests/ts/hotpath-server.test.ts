@@ -328,6 +328,46 @@ describe("over the wire (node:http)", () => {
     expect(long.endsWith("URI Too Long")).toBe(true);
   });
 
+  it("direct answers (no Request or Response made) equal the full fetch path: status, fields (but Date) and body", async () => {
+    // Replies and router errors are written straight to the socket on Node
+    // (server/direct-answer.ts); an app with a pass-through middleware never
+    // takes that path. Both must answer every raw request alike, including
+    // targets the URL parser rewrites and Hosts it refuses.
+    const routes = (a: HotpathServer) =>
+      a.get("/", text("ok")).get("/hello/:name", template("hello {name}")).get("/json", json({ ok: true }))
+        .get("/h/:v", html("<b>{v}</b>")).get("/empty", text("", 204)).post("/form", text("posted"));
+    const direct = await routes(new HotpathServer()).listen(0);
+    const full = await routes(new HotpathServer().use((_c, next) => next())).listen(0);
+    try {
+      const requests = [
+        "GET /hello/rai", "GET /hello/a%20b", "GET /hello/a%zz", "GET /hello/../json", "GET /hello/%2e%2e/json",
+        "GET /hello/./x", "GET /hello/a\\b", "GET /hello/a\"b", "GET /hello/a'b?q='x'", "GET /hello/a{b}", "GET /h/<i>",
+        "GET /json?x=1", "GET /nope", "POST /json", "HEAD /hello/rai", "HEAD /nope", "GET /empty", "HEAD /empty",
+        "DELETE /form", "OPTIONS /json", "TRACE /json", `GET /hello/${"a".repeat(9000)}`, "GET /hello/caf%C3%A9",
+        "GET /hello/%FF", "GET //json", "GET /.well-known/x", "GET /hello/x?a=/../",
+      ];
+      const hosts = ["t", "t:8080", "t:99999", "a%zz", "[::1]:80", "xn--a"];
+      // Status line, header fields (lowercased, sorted: Node orders and cases
+      // them by how they were set) without Date, and the body.
+      const strip = (wire: string) => {
+        const end = wire.indexOf("\r\n\r\n");
+        const [statusLine, ...fields] = wire.slice(0, end).split("\r\n");
+        const kept = fields.map((f) => f.replace(/^[^:]+/, (n) => n.toLowerCase())).filter((f) => !f.startsWith("date:")).sort();
+        return [statusLine, ...kept, "", wire.slice(end + 4)].join("\n");
+      };
+      for (const line of requests) {
+        for (const host of hosts) {
+          const bytes = `${line} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
+          const [a, b] = await Promise.all([rawHttp(direct.port, bytes), rawHttp(full.port, bytes)]);
+          expect(strip(a), `${line} (Host: ${host})`).toBe(strip(b));
+        }
+      }
+    } finally {
+      await direct.stop();
+      await full.stop();
+    }
+  });
+
   it("listen(0) reports the real port; stop() closes it", async () => {
     const other = await new HotpathServer().get("/", text("x")).listen(0, { hostname: "127.0.0.1" });
     expect(other.port).toBeGreaterThan(0);
