@@ -8,6 +8,7 @@
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
 #   make test-load  load and fault tests of hotpath-server (not in make test)
+#   make fuzz       libFuzzer targets (tests/fuzz) under ASan+UBSan, FUZZ_SECONDS (60) each
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
 #   make bootstrap  install what is missing (apt packages as root; npm ci)
 #   make native     build/hotpath-server
@@ -190,3 +191,26 @@ run: native
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) dist
+
+# ---- fuzzing -----------------------------------------------------------------
+# The libFuzzer targets of tests/fuzz (route-table parser, match+render, HTTP
+# parser with split reads, chunked decoder, both Wasm ABIs built natively)
+# under ASan+UBSan, in a build of their own (clang++, HOTPATH_FUZZ=ON; the
+# other builds keep their compiler). Each target is a ctest test labelled
+# "fuzz" that fuzzes for FUZZ_SECONDS seconds; a crash fails it and is saved
+# under $(FUZZ_BUILD)/artifacts/. A line per target gives executions, exec/s
+# and seconds. The corpus grows in $(FUZZ_BUILD)/corpus/ across runs.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CXX ?= clang++
+
+.PHONY: fuzz
+$(FUZZ_BUILD)/CMakeCache.txt: CMakeLists.txt tests/fuzz/CMakeLists.txt | deps
+	$(CMAKE) -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) \
+	  -DHOTPATH_FUZZ=ON -DHOTPATH_BENCH=OFF
+
+fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
+	$(CMAKE) --build $(FUZZ_BUILD) --target hotpath_fuzzers -j $(JOBS)
+	@rm -rf $(FUZZ_BUILD)/fuzz-stats
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) $(CTEST) --test-dir $(FUZZ_BUILD) -L fuzz --output-on-failure \
+	  --timeout $$(( $(FUZZ_SECONDS) + 300 )); rc=$$?; cat $(FUZZ_BUILD)/fuzz-stats/*.txt 2>/dev/null; exit $$rc

@@ -93,8 +93,7 @@ void ensure_table() {
 }
 
 bool in_memory(uint32_t ptr, uint32_t len) {
-  uint64_t limit = static_cast<uint64_t>(__builtin_wasm_memory_size(0)) * 65536u;
-  return static_cast<uint64_t>(ptr) + len <= limit;
+  return static_cast<uint64_t>(ptr) + len <= memory_bytes();
 }
 
 // Routes one request and fills `record`. Returns the status.

@@ -1,22 +1,19 @@
 #include "wasm_memory.h"
 
-extern "C" char __heap_base;  // first free byte after data and stack (wasm-ld)
-
 namespace hotpath::wasm {
 namespace {
 
-constexpr uint32_t kPage = 65536;
-uintptr_t heap_top;  // zero until first use: then &__heap_base
+uintptr_t heap_top;  // zero until first use: then heap_base()
 
 char* take(uint32_t size) {
-  if (heap_top == 0) heap_top = reinterpret_cast<uintptr_t>(&__heap_base);
+  if (heap_top == 0) heap_top = heap_base();
   uintptr_t start = (heap_top + 15) & ~uintptr_t{15};
   uintptr_t end = start + size;
   if (end < start) return nullptr;
-  uintptr_t have = static_cast<uintptr_t>(__builtin_wasm_memory_size(0)) * kPage;
+  uintptr_t have = static_cast<uintptr_t>(memory_bytes());
   if (end > have) {
-    uintptr_t pages = (end - have + kPage - 1) / kPage;
-    if (__builtin_wasm_memory_grow(0, pages) == static_cast<size_t>(-1)) return nullptr;
+    uintptr_t pages = (end - have + kPageSize - 1) / kPageSize;
+    if (!grow_memory(static_cast<uint32_t>(pages))) return nullptr;
   }
   heap_top = end;
   return reinterpret_cast<char*>(start);

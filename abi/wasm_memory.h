@@ -19,4 +19,14 @@ struct Region {
 // false, leaving the region as it was, when memory cannot grow.
 bool reserve(Region& region, uint32_t size);
 
+// The linear-memory primitives everything above is built on. They are the
+// only code that needs wasm32 builtins: linear_memory.cpp defines them for
+// router.wasm, and a native build of abi/ (tests/fuzz/host_linear_memory.cpp)
+// defines them over an ordinary block of memory, so the same ABI code runs
+// under libFuzzer and the sanitizers.
+constexpr uint32_t kPageSize = 65536;
+uintptr_t heap_base();              // first free byte after data and stack
+uint64_t memory_bytes();            // addresses [0, memory_bytes()) are memory
+bool grow_memory(uint32_t pages);   // memory.grow; false when it cannot
+
 }  // namespace hotpath::wasm

@@ -10,6 +10,9 @@ quiet=0
 
 packages=(build-essential cmake clang lld binaryen libgtest-dev libbenchmark-dev nlohmann-json3-dev nodejs npm
           valgrind wrk)  # make test-valgrind, make test-load
+# clang's sanitizer and libFuzzer runtimes for make fuzz: only recommended by
+# clang, so missing where apt skips recommendations.
+packages+=(libclang-rt-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Writes the fuzz targets' seed inputs, in each target's input format, from
+the repository's data: route tables (tests/vectors/*.tsv, bench/*.tsv, the
+tables inside routing.jsonl and table-errors.jsonl), the routing vectors'
+requests and the llhttp request corpus (tests/conformance).
+    make_seeds.py SOURCE_DIR OUT_DIR      -> OUT_DIR/<target>/<name>
+"""
+import base64, hashlib, json, pathlib, struct, sys
+
+src, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+seeds = {}  # target -> {name: bytes}
+
+def add(target, name, data):
+    seeds.setdefault(target, {})[name] = data
+
+def cut_header(key):
+    # Eight u16 cut points (tests/fuzz/cut_points.h), fixed per seed.
+    return hashlib.sha256(key.encode()).digest()[:16]
+
+def record(op, payload):  # abi_fuzzer.cpp: [op][u16 length][payload]
+    return bytes([op]) + struct.pack("<H", len(payload)) + payload
+
+METHOD_CODES = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+# Route tables.
+tables = {}
+for path in sorted(list((src / "tests/vectors").glob("*.tsv")) + list((src / "bench").glob("*.tsv"))):
+    tables[path.name] = path.read_bytes()
+vectors = [json.loads(l) for l in (src / "tests/vectors/routing.jsonl").read_text().splitlines() if l.strip()]
+for v in vectors:
+    if "table" in v:
+        tables.setdefault("inline-" + v["id"].replace("/", "-"), v["table"].encode())
+for line in (src / "tests/vectors/table-errors.jsonl").read_text().splitlines():
+    if line.strip():
+        e = json.loads(line)
+        add("table_parser", "error-" + e["id"].replace("/", "-"), e["table"].encode())
+for name, text in tables.items():
+    add("table_parser", name, text)
+
+# Requests per table (match_render, abi).
+by_table = {}
+for v in vectors:
+    key = v.get("table_file") or "inline-" + v["id"].replace("/", "-")
+    table = tables[v["table_file"]] if "table_file" in v else v["table"].encode()
+    by_table.setdefault(key, (table, []))[1].append((v["request"]["method"], v["request"]["path"]))
+github = [l.split("\t") for l in (src / "bench/github-api.requests").read_text().splitlines() if "\t" in l]
+by_table["github-api"] = (tables["github-api.tsv"], [(m, p) for m, p in github])
+for key, (table, requests) in by_table.items():
+    requests = [(m, p) for m, p in requests if "\n" not in p]
+    for part in range(0, len(requests), 48):
+        chunk = requests[part:part + 48]
+        lines = "".join(f"{m} {p}\n" for m, p in chunk).encode()
+        add("match_render", f"{key}-{part}", table + b"\0" + lines)
+        calls = record(3, table)
+        for m, p in chunk[:10]:
+            code = METHOD_CODES.index(m) if m in METHOD_CODES else 7
+            calls += record(1 | code << 3, p.encode()) + record(2, f"{m} {p} HTTP/1.1\r\n".encode())
+        add("abi", f"{key}-{part}", calls)
+
+# The built-in table of the ABI (bench/c-core.tsv), and its other calls.
+add("abi", "builtin", record(0, b"/hello/%C3%A9t%C3%A9?x=1") + record(1 | 1 << 3, b"/json") +
+    record(2, b"DELETE /\r\nHost: x\r\n\r\n") + record(2, b"GET\n") + record(0, b"/" + b"a" * 9000))
+add("abi", "limits", record(6, b"") + record(0, b"/hello/" + b"x" * 5000) + record(6, b"") +
+    record(3, tables["github-api.tsv"]) + record(5, b"\x07\x10") + record(5 | 1 << 3, b"") +
+    record(5 | 2 << 3, b"\x01") + record(5 | 3 << 3, b"") + record(5 | 8 << 3, b"") +
+    record(7, struct.pack("<I", 0x80000000)) + record(7, struct.pack("<I", 70000)) + record(4, b""))
+
+# HTTP: the llhttp corpus, with cut points.
+for line in (src / "tests/conformance/http1-requests.jsonl").read_text().splitlines():
+    if not line.strip():
+        continue
+    case = json.loads(line)
+    raw = base64.b64decode(case["raw_b64"])
+    name = case["id"].replace("/", "-")
+    add("http_parser", name, cut_header(case["id"]) + raw)
+    add("http_parser", name + "-whole", bytes(16) + raw)
+    head_end = raw.find(b"\r\n\r\n")
+    if b"chunked" in raw.lower() and head_end >= 0:
+        add("chunked_decoder", name, cut_header(case["id"]) + raw[head_end + 4:])
+add("chunked_decoder", "extensions-trailers",
+    cut_header("ext") + b'5;a=b;c="d\\"e"\r\nhello\r\n0\r\nX-T: v\r\n\r\n')
+
+# Match render without a table: requests against the target's own table.
+add("match_render", "default-table",
+    b"GET /users/%22%3C%3E'x\nPOST /users/1/posts/%3Cb%3E\nHEAD /users/new\nPROPFIND /any/x/y\n"
+    b"GET /files/a%2Fb/c\nPUT /a%2Fb/%27\nDELETE /caf%C3%A9\nGET /%ZZ\n")
+
+for target, files in seeds.items():
+    d = out / target
+    d.mkdir(parents=True, exist_ok=True)
+    for old in d.iterdir():
+        old.unlink()
+    for name, data in files.items():
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:100]
+        (d / safe).write_bytes(data)
+print(", ".join(f"{t}: {len(f)}" for t, f in sorted(seeds.items())), "seeds in", out)
