@@ -261,7 +261,9 @@ bool Parser::parse_body(Slice field, Route* route) {
     w.text("BODY is not valid UTF-8");
     return finish(w);
   }
-  if (size > 0 && (route->status == 204 || route->status == 304)) {
+  // BODY as written: a body of placeholders only has no literal bytes but is
+  // not empty (its values would be sent).
+  if (field.size > 0 && (route->status == 204 || route->status == 304)) {
     MessageWriter w = fail();
     w.text("status ").number(route->status).text(" must have an empty body");
     return finish(w);
