@@ -190,7 +190,7 @@ run: native
 	$(BUILD)/hotpath-server --config bench/c-core.tsv --host 127.0.0.1 --port 3000
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) dist
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) dist
 
 # ---- fuzzing -----------------------------------------------------------------
 # The libFuzzer targets of tests/fuzz (route-table parser, match+render, HTTP

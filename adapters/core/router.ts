@@ -42,6 +42,21 @@ interface Node<T> {
   names: Map<RouteEntry<T>, string[]>;
 }
 
+/** One match in progress. */
+interface Walk<T> {
+  /** The path's segments as sent (a wildcard's value is joined from these). */
+  readonly raw: string[];
+  /** The same, percent-decoded when the path has escapes. */
+  readonly segments: string[];
+  readonly escaped: boolean;
+  readonly method: string;
+  readonly captures: string[];
+  /** Allow bits of every node whose path matched (for 405). */
+  allow: number;
+  node: Node<T> | null;
+  entry: RouteEntry<T> | null;
+}
+
 function newNode<T>(): Node<T> {
   return { statics: new Map(), param: null, wildcard: null, routes: null, answers: null, allowMask: 0, names: new Map() };
 }
@@ -98,20 +113,28 @@ export class Router<T> {
     const escaped = checkPath(path);
     if (escaped === null) return { kind: "error", status: 400, allow: "", head };
     const raw = path.slice(1).split("/");
-    const segments = escaped ? raw.map(decodePercent) : raw;
-    const state = { allow: 0 };
-    const captures: string[] = [];
-    const found = this.#walk(this.#root, raw, segments, 0, method, captures, state, escaped);
-    if (found) {
-      const names = found.node.names.get(found.entry) ?? [];
+    const walk: Walk<T> = {
+      raw,
+      segments: escaped ? raw.map(decodePercent) : raw,
+      escaped,
+      method,
+      captures: [],
+      allow: 0,
+      node: null,
+      entry: null,
+    };
+    if (this.#walk(this.#root, 0, walk)) {
+      // On success the walk stopped at once: captures hold exactly this
+      // route's values, in path order.
+      const names = walk.node!.names.get(walk.entry!) ?? [];
       const params: Record<string, string> = {};
-      names.forEach((name, i) => {
-        if (name !== "") params[name] = found.captures[i] ?? "";
-      });
-      return { kind: "route", entry: found.entry, params, head };
+      for (let i = 0; i < names.length; i++) {
+        if (names[i] !== "") params[names[i]!] = walk.captures[i] ?? "";
+      }
+      return { kind: "route", entry: walk.entry!, params, head };
     }
-    if (state.allow) {
-      const allow = ALLOW_ORDER.filter((_, bit) => state.allow & (1 << bit)).join(", ");
+    if (walk.allow) {
+      const allow = ALLOW_ORDER.filter((_, bit) => walk.allow & (1 << bit)).join(", ");
       return { kind: "error", status: 405, allow, head };
     }
     return { kind: "error", status: 404, allow: "", head };
@@ -119,46 +142,34 @@ export class Router<T> {
 
   // Depth-first, static > param > wildcard. Each node is reached at most once
   // per request (one node per pattern prefix), so this is linear in the tree.
-  #walk(
-    node: Node<T>,
-    raw: string[],
-    segments: string[],
-    index: number,
-    method: string,
-    captures: string[],
-    state: { allow: number },
-    escaped: boolean,
-  ): { node: Node<T>; entry: RouteEntry<T>; captures: string[] } | null {
-    const segment = segments[index]!;
-    const last = index === segments.length - 1;
+  // A capture pushed on the way down is popped when its branch fails.
+  #walk(node: Node<T>, index: number, walk: Walk<T>): boolean {
+    const segment = walk.segments[index]!;
+    const last = index === walk.segments.length - 1;
     const child = node.statics.get(segment);
-    if (child) {
-      const hit = last ? this.#accept(child, method, captures, state) : this.#walk(child, raw, segments, index + 1, method, captures, state, escaped);
-      if (hit) return hit;
+    if (child !== undefined && (last ? this.#accept(child, walk) : this.#walk(child, index + 1, walk))) return true;
+    if (node.param !== null && segment !== "") {
+      walk.captures.push(segment);
+      if (last ? this.#accept(node.param, walk) : this.#walk(node.param, index + 1, walk)) return true;
+      walk.captures.pop();
     }
-    if (node.param && segment !== "") {
-      captures.push(segment);
-      const hit = last
-        ? this.#accept(node.param, method, captures, state)
-        : this.#walk(node.param, raw, segments, index + 1, method, captures, state, escaped);
-      if (hit) return hit;
-      captures.pop();
+    if (node.wildcard !== null) {
+      const rest = walk.raw.slice(index).join("/");
+      walk.captures.push(walk.escaped ? decodePercent(rest) : rest);
+      if (this.#accept(node.wildcard, walk)) return true;
+      walk.captures.pop();
     }
-    if (node.wildcard) {
-      const rest = raw.slice(index).join("/");
-      captures.push(escaped ? decodePercent(rest) : rest);
-      const hit = this.#accept(node.wildcard, method, captures, state);
-      if (hit) return hit;
-      captures.pop();
-    }
-    return null;
+    return false;
   }
 
-  #accept(node: Node<T>, method: string, captures: string[], state: { allow: number }) {
-    if (!node.answers) return null;
-    state.allow |= node.allowMask;
-    const entry = node.answers.get(method) ?? node.answers.get("*");
-    return entry ? { node, entry, captures: [...captures] } : null;
+  #accept(node: Node<T>, walk: Walk<T>): boolean {
+    if (node.answers === null) return false;
+    walk.allow |= node.allowMask;
+    const entry = node.answers.get(walk.method) ?? node.answers.get("*");
+    if (entry === undefined) return false;
+    walk.node = node;
+    walk.entry = entry;
+    return true;
   }
 
   // Decides once per node which route answers each method (rules 8 and 9).

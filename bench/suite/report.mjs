@@ -78,7 +78,7 @@ export function svgChart(result) {
       const r = t.ratios?.[panel.key];
       out.push(`<rect x="${labelWidth}" y="${top}" width="${w.toFixed(1)}" height="${barHeight}" rx="2" fill="${panel.color}"${t.note ? ' fill-opacity="0.45"' : ""}/>`);
       if (offScale) out.push(`<path d="M ${labelWidth + w - 14} ${top - 2} l 6 ${barHeight / 2 + 2} l -6 ${barHeight / 2 + 2} M ${labelWidth + w - 7} ${top - 2} l 6 ${barHeight / 2 + 2} l -6 ${barHeight / 2 + 2}" stroke="#ffffff" stroke-width="3" fill="none"/>`);
-      out.push(`<text x="${(labelWidth + w + 8).toFixed(1)}" y="${mid}" fill="#111">${escapeXml(panel.format(v))}${r !== null && r !== undefined ? `<tspan fill="#666"> (${r.toFixed(2)}×)</tspan>` : ""}${offScale ? '<tspan fill="#888" font-size="11"> off scale</tspan>' : ""}</text>`);
+      out.push(`<text x="${(labelWidth + w + 8).toFixed(1)}" y="${mid}" fill="#111">${escapeXml(panel.format(v))}${r !== null && r !== undefined ? `<tspan fill="#666" dx="6">(${r.toFixed(2)}×)</tspan>` : ""}${offScale ? '<tspan fill="#888" font-size="11" dx="6">off scale</tspan>' : ""}</text>`);
     });
     y += rowsHeight + panelGap;
   }
