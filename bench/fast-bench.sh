@@ -22,7 +22,7 @@ done
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 declare -A port pid
-targets=(bun-raw hono-bun fast-bun fast-bun-static)
+targets=(bun-raw hono-bun fast fast-bun-static)
 for t in "${targets[@]}"; do
   port[$t]=$(free_port)
   PORT=${port[$t]} taskset -c "$server_cpu" "$bun" "bench/servers/$t.mjs" &

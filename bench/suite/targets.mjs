@@ -84,9 +84,15 @@ export const TARGETS = [
   },
   {
     name: "fast",
-    description: "HotpathServer on Bun (bench/servers/fast-bun.mjs, dist/adapters/index.js)",
+    description: "HotpathServer on Bun (bench/servers/fast.mjs, dist/adapters/index.js)",
     needs: (ctx) => [...need.bun(ctx), ...need.dist(ctx)],
-    prepare: bunScript("fast-bun.mjs"),
+    prepare: bunScript("fast.mjs"),
+  },
+  {
+    name: "fast-node",
+    description: "HotpathServer on Node's node:http (bench/servers/fast.mjs under node)",
+    needs: (ctx) => need.dist(ctx),
+    prepare: (ctx) => ({ argv: [process.execPath, join(ctx.root, "bench/servers/fast.mjs")], env: { PORT: String(ctx.port) } }),
   },
   {
     name: "bun-raw",

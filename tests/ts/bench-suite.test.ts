@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { root } from "./node-files.js";
 
-const TARGETS = ["c-core", "nginx", "hono", "hono-bun", "fast", "bun-raw", "wasm", "wasm-cluster", "workerd", "wrangler-dev"];
+const TARGETS = ["c-core", "nginx", "hono", "hono-bun", "fast", "fast-node", "bun-raw", "wasm", "wasm-cluster", "workerd", "wrangler-dev"];
 const hasWrk = spawnSync("wrk", ["-v"]).error === undefined;
 if (!hasWrk) console.warn("bench-suite.test.ts: wrk is not installed (make bootstrap-bench): the suite's runs are skipped");
 

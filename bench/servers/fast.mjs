@@ -1,5 +1,7 @@
-// HotpathServer on Bun with the same three routes, declared as replies so
-// app.listen can hand the static ones to Bun's native routes table.
+// HotpathServer with the same three routes, declared as replies. app.listen
+// serves them with Bun.serve under Bun (static ones in Bun's native routes
+// table) and with node:http under Node (replies written without a Request
+// or a Response): targets `fast` and `fast-node`.
 import { HotpathServer, json, template, text } from "../../dist/adapters/index.js";
 
 const app = new HotpathServer();
