@@ -33,6 +33,11 @@ export function compileReply(reply: Reply, params: readonly string[], origin: st
   return { reply, status: reply.status, template, headers, fixedLength };
 }
 
+/** The UTF-8 length of `body`, rendered from `compiled` (known in advance when it has no placeholder). */
+export function replyLength(compiled: CompiledReply, body: string): number {
+  return compiled.fixedLength >= 0 ? compiled.fixedLength : byteLength(body);
+}
+
 /** A new Response for one request; HEAD gets no body and the GET's Content-Length. */
 export function replyResponse(compiled: CompiledReply, params: Readonly<Record<string, string>>, head: boolean): Response {
   const { status, headers } = compiled;
@@ -40,6 +45,6 @@ export function replyResponse(compiled: CompiledReply, params: Readonly<Record<s
   const body = compiled.template.fixed ?? renderTemplate(compiled.template, params);
   if (!head) return new Response(body, { status, headers });
   const headHeaders = new Headers(headers);
-  headHeaders.set("content-length", String(compiled.fixedLength >= 0 ? compiled.fixedLength : byteLength(body)));
+  headHeaders.set("content-length", String(replyLength(compiled, body)));
   return new Response(null, { status, headers: headHeaders });
 }

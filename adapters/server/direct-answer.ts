@@ -11,6 +11,7 @@ import { ERROR_BODIES, ERROR_CONTENT_TYPE, statusHasBody } from "../core/answer.
 import { renderTemplate } from "../core/render.js";
 import type { MatchResult } from "../core/router.js";
 import type { AppDefinition, RouteValue } from "./app.js";
+import { replyLength } from "./compiled-reply.js";
 import type { Layer } from "./prefix.js";
 import { byteLength } from "./responses.js";
 
@@ -46,8 +47,7 @@ export function plainAnswer(app: AppDefinition, method: string, target: string):
     const status = reply.status;
     if (!statusHasBody(status)) return { status, contentType: reply.reply.contentType, allow: "", body: null, contentLength: -1 };
     const body = renderTemplate(reply.template, match.params);
-    const contentLength = reply.fixedLength >= 0 ? reply.fixedLength : byteLength(body);
-    return { status, contentType: reply.reply.contentType, allow: "", body: match.head ? null : body, contentLength };
+    return { status, contentType: reply.reply.contentType, allow: "", body: match.head ? null : body, contentLength: replyLength(reply, body) };
   }
   const body = ERROR_BODIES[match.status] ?? "";
   return { status: match.status, contentType: ERROR_CONTENT_TYPE, allow: match.allow, body: match.head ? null : body, contentLength: byteLength(body) };
