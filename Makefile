@@ -70,7 +70,7 @@ test-asan: deps wasm $(ASAN_BUILD)/CMakeCache.txt
 	HOTPATH_SERVER_BINARY=$(CURDIR)/$(ASAN_BUILD)/hotpath-server \
 	  ASAN_OPTIONS=detect_leaks=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/ubsan \
-	  npx vitest run tests/ts/native-http.test.ts tests/ts/native-vectors.test.ts tests/ts/c-server.test.ts
+	  npx vitest run tests/ts/native/http.test.ts tests/ts/native/vectors.test.ts tests/ts/native/c-server.test.ts
 	@if [ -n "$$(ls -A $(ASAN_BUILD)/reports)" ]; then cat $(ASAN_BUILD)/reports/*; echo "sanitizer reports above"; exit 1; fi
 	@echo "hotpath-server under ASan+UBSan: no sanitizer reports"
 
@@ -85,8 +85,8 @@ test-valgrind: deps native
 	@command -v valgrind >/dev/null || { echo "valgrind is missing: make bootstrap (as root), or apt-get install valgrind"; exit 1; }
 	rm -rf $(VALGRIND_REPORTS) && mkdir -p $(VALGRIND_REPORTS)
 	@status=0; export HOTPATH_SERVER_BINARY=$(CURDIR)/scripts/valgrind-server.sh HOTPATH_VALGRIND_REPORTS=$(CURDIR)/$(VALGRIND_REPORTS); \
-	  npx vitest run tests/ts/native-vectors.test.ts || status=1; \
-	  npx vitest run tests/ts/native-http.test.ts -t '$(VALGRIND_HTTP_CASES)' || status=1; \
+	  npx vitest run tests/ts/native/vectors.test.ts || status=1; \
+	  npx vitest run tests/ts/native/http.test.ts -t '$(VALGRIND_HTTP_CASES)' || status=1; \
 	  logs=$$(ls $(VALGRIND_REPORTS)/*.log 2>/dev/null | wc -l); [ "$$logs" -gt 0 ] || { echo "no valgrind logs in $(VALGRIND_REPORTS)"; exit 1; }; \
 	  bad=$$(grep -L 'ERROR SUMMARY: 0 errors' $(VALGRIND_REPORTS)/*.log); \
 	  if [ -n "$$bad" ]; then cat $$bad; echo "memcheck errors (or an unfinished log) above: $$bad"; exit 1; fi; \

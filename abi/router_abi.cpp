@@ -99,24 +99,24 @@ bool in_memory(uint32_t ptr, uint32_t len) {
 // Routes one request and fills `record`. Returns the status.
 uint32_t route(RequestMethod method, const char* target, uint32_t length) {
   ensure_table();
-  Reply reply;
+  Match match;
   if (!in_memory(reinterpret_cast<uintptr_t>(target), length)) {
     target = "";  // not our memory: answer 400 rather than trap
     length = 0;
   }
-  match_request(table.root, method, target, length, scratch, &reply);
-  const Route& r = *reply.route;
-  record.status = reply.status;
-  record.allow = reply.allow;
+  match_request(table.root, method, target, length, scratch, &match);
+  const Route& r = *match.route;
+  record.status = match.status;
+  record.allow = match.allow;
   record.content_type_id = r.content_type_id;
-  record.head = reply.head ? 1 : 0;
+  record.head = match.head ? 1 : 0;
   record.generation = generation;
   if (r.parts == nullptr) {  // static body: point at the table itself
     record.body_ptr = reinterpret_cast<uintptr_t>(r.body.data);
     record.body_len = r.body.size;
     return record.status;
   }
-  uint32_t size = body_size(r, reply.params);
+  uint32_t size = body_size(r, match.params);
   if (!reserve(rendered, size)) {
     record.status = 500;
     record.allow = 0;
@@ -125,7 +125,7 @@ uint32_t route(RequestMethod method, const char* target, uint32_t length) {
     record.body_len = sizeof kInternalError - 1;
     return record.status;
   }
-  render_body(r, reply.params, rendered.data, rendered.capacity);
+  render_body(r, match.params, rendered.data, rendered.capacity);
   record.body_ptr = reinterpret_cast<uintptr_t>(rendered.data);
   record.body_len = size;
   return record.status;

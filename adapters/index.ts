@@ -22,5 +22,5 @@ export { cors, type CorsOptions } from "./server/middleware/cors.js";
 export { header } from "./server/middleware/header.js";
 export { requireHeader } from "./server/middleware/require-header.js";
 export { text, json, html, template, jsonTemplate, isReply, type Reply } from "./reply.js";
-export { RouteTableError } from "./core/route-table-error.js";
-export { RouteDefinitionError } from "./core/route-definition-error.js";
+export { RouteTableError } from "./routing/route-table-error.js";
+export { RouteDefinitionError } from "./routing/route-definition-error.js";

@@ -52,19 +52,19 @@ LoadedTable load_or_die(const std::string& path) {
 void run(benchmark::State& state, const LoadedTable& t, const std::vector<Request>& requests, bool render) {
   char scratch[kMaxTargetLength];
   static char out[1 << 16];
-  Reply reply;
+  Match match;
   for (const Request& r : requests) {  // every request must route to a table route
-    match_request(t.table.root, r.method, r.target.data(), static_cast<uint32_t>(r.target.size()), scratch, &reply);
-    if (reply.route->line == 0) throw std::runtime_error("benchmark request not routed: " + r.target);
+    match_request(t.table.root, r.method, r.target.data(), static_cast<uint32_t>(r.target.size()), scratch, &match);
+    if (match.route->line == 0) throw std::runtime_error("benchmark request not routed: " + r.target);
   }
   for (auto _ : state) {
     for (const Request& r : requests) {
       match_request(t.table.root, r.method, r.target.data(), static_cast<uint32_t>(r.target.size()), scratch,
-                    &reply);
+                    &match);
       if (render) {
-        benchmark::DoNotOptimize(render_body(*reply.route, reply.params, out, sizeof out));
+        benchmark::DoNotOptimize(render_body(*match.route, match.params, out, sizeof out));
       }
-      benchmark::DoNotOptimize(reply.route);
+      benchmark::DoNotOptimize(match.route);
     }
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * requests.size()));
@@ -97,12 +97,12 @@ void GithubApiRender(benchmark::State& state) {
 int print_matches() {
   const LoadedTable t = load_or_die(kBench + "github-api.tsv");
   char scratch[kMaxTargetLength];
-  Reply reply;
+  Match match;
   for (const Request& r : read_requests(kBench + "github-api.requests")) {
-    match_request(t.table.root, r.method, r.target.data(), static_cast<uint32_t>(r.target.size()), scratch, &reply);
-    std::cout << reply.route->line;
-    for (uint32_t k = 0; k < reply.param_count; ++k) {
-      std::cout << '\t' << std::string(reply.params[k].data, reply.params[k].size);
+    match_request(t.table.root, r.method, r.target.data(), static_cast<uint32_t>(r.target.size()), scratch, &match);
+    std::cout << match.route->line;
+    for (uint32_t k = 0; k < match.param_count; ++k) {
+      std::cout << '\t' << std::string(match.params[k].data, match.params[k].size);
     }
     std::cout << '\n';
   }

@@ -100,25 +100,25 @@ const char* reason_phrase(uint16_t status) {
   }
 }
 
-void append_routed_answer(std::string& out, const LoadedRoutes& routes, const Reply& reply, DateHeader& date,
+void append_routed_answer(std::string& out, const LoadedRoutes& routes, const Match& match, DateHeader& date,
                           const AnswerOptions& options) {
-  const Route& route = *reply.route;
-  append_status_line(out, reply.status);
+  const Route& route = *match.route;
+  append_status_line(out, match.status);
   out.append(date.line());
   if (route.content_type_id < routes.content_type_headers.size()) {
     out.append(routes.content_type_headers[route.content_type_id]);
   }
-  const uint32_t size = body_size(route, reply.params);
-  const bool has_body = status_sends_content_length(reply.status);
+  const uint32_t size = body_size(route, match.params);
+  const bool has_body = status_sends_content_length(match.status);
   if (has_body) {
     out.append("Content-Length: ");
     append_number(out, size);
     out.append("\r\n");
   }
-  if (reply.status == 405) {
+  if (match.status == 405) {
     char allow[kMaxAllowLength];
     out.append("Allow: ");
-    out.append(allow, format_allow(reply.allow, allow, sizeof allow));
+    out.append(allow, format_allow(match.allow, allow, sizeof allow));
     out.append("\r\n");
   }
   append_connection(out, options);
@@ -126,7 +126,7 @@ void append_routed_answer(std::string& out, const LoadedRoutes& routes, const Re
   if (options.head || !has_body || size == 0) return;
   const size_t at = out.size();
   out.resize(at + size);
-  render_body(route, reply.params, &out[at], size);
+  render_body(route, match.params, &out[at], size);
 }
 
 void append_status_answer(std::string& out, uint16_t status, DateHeader& date, const AnswerOptions& options,

@@ -25,7 +25,7 @@ struct AnswerOptions {
 };
 
 // Appends the router's answer (route, parameters, status, Allow).
-void append_routed_answer(std::string& out, const LoadedRoutes& routes, const Reply& reply, DateHeader& date,
+void append_routed_answer(std::string& out, const LoadedRoutes& routes, const Match& match, DateHeader& date,
                           const AnswerOptions& options);
 
 // Appends an answer of the HTTP layer itself (400, 408, 413, 414, 431, 501,

@@ -360,9 +360,9 @@ void Worker::answer_request(Connection* c, const http::RequestHead& head, std::s
     c->stop_reading = true;
     return;
   } else {
-    Reply reply;
-    match_request(routes.table.root, method, target, target_length, scratch_, &reply);
-    append_routed_answer(target_out, routes, reply, date_, options);
+    Match match;
+    match_request(routes.table.root, method, target, target_length, scratch_, &match);
+    append_routed_answer(target_out, routes, match, date_, options);
   }
 framed:
   c->keep_alive_after_body = keep_alive;

@@ -73,7 +73,7 @@ struct Walk {
   char* scratch;     // decoded bytes live at the same offsets as in `path`
   RequestMethod method;
   MethodMask allow;  // union of methods of every terminal node reached
-  Reply* reply;
+  Match* match;
 };
 
 Slice segment_value(Walk& w, uint32_t start, uint32_t end) {
@@ -107,8 +107,8 @@ bool accept(Walk& w, const Node* n, uint32_t captures) {
   w.allow |= n->allow;
   const Route* r = n->answer[w.method];
   if (!r) return false;
-  w.reply->route = r;
-  w.reply->param_count = captures;
+  w.match->route = r;
+  w.match->param_count = captures;
   return true;
 }
 
@@ -155,7 +155,7 @@ bool walk(Walk& w, const Node* root) {
         alt.param_tried = true;
         const Node* param = alt.node->param_child;
         if (param && alt.end > alt.start) {
-          w.reply->params[alt.captures] = segment_value(w, alt.start, alt.end);
+          w.match->params[alt.captures] = segment_value(w, alt.start, alt.end);
           if (alt.end != w.length) {
             n = param;
             start = alt.end + 1;
@@ -168,17 +168,17 @@ bool walk(Walk& w, const Node* root) {
       --depth;
       const Node* wildcard = alt.node->wildcard_child;
       if (wildcard) {
-        w.reply->params[alt.captures] = segment_value(w, alt.start, w.length);
+        w.match->params[alt.captures] = segment_value(w, alt.start, w.length);
         if (accept(w, wildcard, alt.captures + 1)) return true;
       }
     }
   }
 }
 
-void answer_with(Reply* reply, const Route& route) {
-  reply->route = &route;
-  reply->status = route.status;
-  reply->param_count = 0;
+void answer_with(Match* match, const Route& route) {
+  match->route = &route;
+  match->status = route.status;
+  match->param_count = 0;
 }
 
 }  // namespace
@@ -189,25 +189,25 @@ const Route& method_not_allowed_route() { return kMethodNotAllowed; }
 const Route& uri_too_long_route() { return kUriTooLong; }
 
 void match_request(const Node* root, RequestMethod method, const char* target,
-                   uint32_t target_length, char* scratch, Reply* reply) {
-  reply->head = method == kHead;
-  reply->allow = 0;
-  if (target_length > kMaxTargetLength) return answer_with(reply, kUriTooLong);
+                   uint32_t target_length, char* scratch, Match* match) {
+  match->head = method == kHead;
+  match->allow = 0;
+  if (target_length > kMaxTargetLength) return answer_with(match, kUriTooLong);
   bool has_escape = false;
   uint32_t length = path_length(target, target_length, &has_escape);
-  if (length == kInvalidPath) return answer_with(reply, kBadRequest);
+  if (length == kInvalidPath) return answer_with(match, kBadRequest);
 
-  Walk w{target, length, has_escape, scratch, method, 0, reply};
+  Walk w{target, length, has_escape, scratch, method, 0, match};
   if (walk(w, root)) {
-    reply->status = reply->route->status;
+    match->status = match->route->status;
     return;
   }
   if (w.allow) {
-    answer_with(reply, kMethodNotAllowed);
-    reply->allow = w.allow;
+    answer_with(match, kMethodNotAllowed);
+    match->allow = w.allow;
     return;
   }
-  answer_with(reply, kNotFound);
+  answer_with(match, kNotFound);
 }
 
 }  // namespace hotpath

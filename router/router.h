@@ -6,10 +6,10 @@
 //   Arena arena{buffer, size, 0};
 //   RouteTable table;  LoadError error;
 //   if (!parse_route_table(text, length, arena, &table, &error)) ...
-//   Reply reply;
+//   Match match;
 //   match_request(table.root, request_method_from_token(m, n), target, len,
-//                 scratch, &reply);
-//   uint32_t size = render_body(*reply.route, reply.params, out, capacity);
+//                 scratch, &match);
+//   uint32_t size = render_body(*match.route, match.params, out, capacity);
 #pragma once
 
 #include "arena.h"

@@ -11,11 +11,11 @@
  *   export default app;                 // Workers, Bun, Deno: app.fetch
  *   await app.listen(3000);             // or serve it yourself
  */
-import type { RouteMethod } from "../core/methods.js";
-import { parsePattern } from "../core/pattern.js";
-import { Router, type MatchResult } from "../core/router.js";
-import { parseRouteTable } from "../core/table.js";
-import { requestTarget } from "../core/request-target.js";
+import type { RouteMethod } from "../routing/methods.js";
+import { parsePattern } from "../routing/pattern.js";
+import { Router, type MatchResult } from "../routing/router.js";
+import { parseRouteTable } from "../routing/table.js";
+import { requestTarget } from "../routing/request-target.js";
 import { isReply, template, type Reply } from "../reply.js";
 import { compileReply, replyResponse, type CompiledReply } from "./compiled-reply.js";
 import { runChain, type SafeErrorHandler, type Step } from "./compose.js";

@@ -25,9 +25,9 @@
  * Parameter routes are left to `fetch`: Bun decodes parameters by its own
  * rules, so a Bun handler would have to route again anyway.
  */
-import { parsePattern } from "../core/pattern.js";
-import { MAX_TARGET_LENGTH } from "../core/router.js";
-import { requestTarget } from "../core/request-target.js";
+import { parsePattern } from "../routing/pattern.js";
+import { MAX_TARGET_LENGTH } from "../routing/router.js";
+import { requestTarget } from "../routing/request-target.js";
 import type { AppDefinition } from "./app.js";
 import type { BunHandler, BunRoutes } from "./bun-types.js";
 import { replyResponse } from "./compiled-reply.js";

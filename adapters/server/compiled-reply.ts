@@ -3,8 +3,8 @@
  * is added, rendered per request with the core renderer, so an answer is the
  * same here as from a route table on the Wasm or native path.
  */
-import { statusHasBody } from "../core/answer.js";
-import { compileTemplate, renderTemplate, type CompiledTemplate } from "../core/render.js";
+import { statusHasBody } from "../routing/answer.js";
+import { compileTemplate, renderTemplate, type CompiledTemplate } from "../routing/render.js";
 import { checkReply, type Reply } from "../reply.js";
 import { byteLength } from "./responses.js";
 

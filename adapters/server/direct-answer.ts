@@ -7,9 +7,9 @@
  * (listen-node.ts), since undici's objects cost more than everything else.
  * One decision, so both stay the same answer.
  */
-import { ERROR_BODIES, ERROR_CONTENT_TYPE, statusHasBody } from "../core/answer.js";
-import { renderTemplate } from "../core/render.js";
-import type { MatchResult } from "../core/router.js";
+import { ERROR_BODIES, ERROR_CONTENT_TYPE, statusHasBody } from "../routing/answer.js";
+import { renderTemplate } from "../routing/render.js";
+import type { MatchResult } from "../routing/router.js";
 import type { AppDefinition, RouteValue } from "./app.js";
 import { replyLength } from "./compiled-reply.js";
 import type { Layer } from "./prefix.js";

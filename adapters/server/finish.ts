@@ -3,7 +3,7 @@
  * 204 and 304 carry no body and no Content-Length; a HEAD answer has no body
  * but the status, headers and Content-Length of the GET answer.
  */
-import { statusHasBody } from "../core/answer.js";
+import { statusHasBody } from "../routing/answer.js";
 
 export async function finish(response: Response, head: boolean): Promise<Response> {
   if (!statusHasBody(response.status)) {

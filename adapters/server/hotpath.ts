@@ -13,7 +13,7 @@
  *   fetch on Bun or Node.
  */
 import type { CServerListenOptions, RunningCServer } from "../c.js";
-import type { RouteMethod } from "../core/methods.js";
+import type { RouteMethod } from "../routing/methods.js";
 import type { LruCacheOptions } from "../lru-cache.js";
 import type { Reply } from "../reply.js";
 import { toTableLine } from "../route-table-writer.js";

@@ -3,9 +3,9 @@
  * /api or below it. Compared on percent-decoded segments, as the router
  * compares them, so `/%61pi/x` (routed to /api/x) is in scope too.
  */
-import { checkPath, decodePercent } from "../core/path.js";
-import { parsePattern, type PatternSegment } from "../core/pattern.js";
-import { RouteDefinitionError } from "../core/route-definition-error.js";
+import { checkPath, decodePercent } from "../routing/path.js";
+import { parsePattern, type PatternSegment } from "../routing/pattern.js";
+import { RouteDefinitionError } from "../routing/route-definition-error.js";
 import type { Middleware } from "./types.js";
 
 export interface Layer {

@@ -3,7 +3,7 @@
  * every path, tests/vectors/README.md) and the default 500. Each call makes
  * a new Response: bodies are single-use.
  */
-import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../core/answer.js";
+import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../routing/answer.js";
 import { TEXT_TYPE } from "../reply.js";
 
 const encoder = new TextEncoder();

@@ -4,7 +4,7 @@
  * say is written; anything else is an error naming every route concerned,
  * never a table that answers differently from the app.
  */
-import { parsePattern } from "../core/pattern.js";
+import { parsePattern } from "../routing/pattern.js";
 import { routeTableText, toTableLine, type TableRoute } from "../route-table-writer.js";
 import { HotpathServer } from "./app.js";
 import { mayApply } from "./prefix.js";

@@ -1,5 +1,5 @@
-import { statusHasBody } from "../core/answer.js";
-import { requestTarget } from "../core/request-target.js";
+import { statusHasBody } from "../routing/answer.js";
+import { requestTarget } from "../routing/request-target.js";
 import { wasmRouterFor } from "./router.js";
 
 export interface WasmFetchOptions {

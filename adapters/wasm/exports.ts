@@ -51,4 +51,4 @@ export const METHOD_CODES: Readonly<Record<string, number>> = {
 export const OTHER_METHOD = 7;
 
 /** Allow-mask bit order (bit 0 = GET): the Allow order of every path. */
-export { ALLOW_ORDER } from "../core/methods.js";
+export { ALLOW_ORDER } from "../routing/methods.js";

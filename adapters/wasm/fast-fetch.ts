@@ -1,7 +1,7 @@
-import { statusHasBody } from "../core/answer.js";
-import { MAX_TARGET_LENGTH } from "../core/router.js";
+import { statusHasBody } from "../routing/answer.js";
+import { MAX_TARGET_LENGTH } from "../routing/router.js";
 import { LruCache, type LruCacheOptions, type LruCacheStats } from "../lru-cache.js";
-import { requestTarget, targetPath } from "../core/request-target.js";
+import { requestTarget, targetPath } from "../routing/request-target.js";
 import { type RoutedAnswer, wasmRouterFor } from "./router.js";
 
 export interface FastWasmFetchOptions {

@@ -1,2 +1,2 @@
 // One error class for every path that loads route tables.
-export { RouteTableError } from "../core/route-table-error.js";
+export { RouteTableError } from "../routing/route-table-error.js";

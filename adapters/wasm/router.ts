@@ -1,5 +1,5 @@
 import { ALLOW_ORDER, METHOD_CODES, OTHER_METHOD, routerExports, type RouterWasmExports } from "./exports.js";
-import { ERROR_CONTENT_TYPE } from "../core/answer.js";
+import { ERROR_CONTENT_TYPE } from "../routing/answer.js";
 import { RouteTableError } from "./route-table-error.js";
 
 /** What the router answered, before it becomes a Response. */

@@ -1,4 +1,4 @@
-// Run by Bun (tests/ts/servers-vectors.test.ts): serves a route table file
+// Run by Bun (tests/ts/server/vectors.test.ts): serves a route table file
 // with HotpathServer.listen on Bun, on 127.0.0.1, and prints the port.
 //   bun tests/bun/serve-table.ts TABLE.tsv
 import { readFileSync } from "node:fs";

@@ -47,19 +47,19 @@ void PrintTo(const Case& c, std::ostream* os) { *os << c.method << " " << std::s
 Answer guarded_answer(const RouteTable& table, const std::string& method, const std::string& target) {
   GuardedBytes input(target);
   GuardedBytes scratch(std::string(target.size(), '\0'));
-  Reply reply;
+  Match match;
   match_request(table.root, request_method_from_token(method.data(), static_cast<uint32_t>(method.size())),
-                input.data(), static_cast<uint32_t>(target.size()), scratch.mutable_data(), &reply);
+                input.data(), static_cast<uint32_t>(target.size()), scratch.mutable_data(), &match);
   Answer a;
-  a.status = reply.status;
-  uint32_t size = body_size(*reply.route, reply.params);
+  a.status = match.status;
+  uint32_t size = body_size(*match.route, match.params);
   GuardedBytes out(std::string(size, '\0'));
-  EXPECT_EQ(render_body(*reply.route, reply.params, out.mutable_data(), size), size);
+  EXPECT_EQ(render_body(*match.route, match.params, out.mutable_data(), size), size);
   a.content_length = size;
-  if (!reply.head) a.body.assign(out.data(), size);
-  if (reply.status == 405) {
+  if (!match.head) a.body.assign(out.data(), size);
+  if (match.status == 405) {
     char allow[kMaxAllowLength];
-    a.allow.assign(allow, format_allow(reply.allow, allow, sizeof allow));
+    a.allow.assign(allow, format_allow(match.allow, allow, sizeof allow));
   }
   return a;
 }

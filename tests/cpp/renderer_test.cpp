@@ -92,18 +92,18 @@ TEST(Render, ShortBufferWritesNothingAndReportsTheSize) {
   ASSERT_TRUE(t.ok);
   std::string target = "/v/%22%22";
   std::string scratch(target.size(), '\0');
-  Reply reply;
-  match_request(t.table.root, kGet, target.data(), static_cast<uint32_t>(target.size()), scratch.data(), &reply);
-  ASSERT_EQ(reply.status, 200);
-  const uint32_t needed = body_size(*reply.route, reply.params);
+  Match match;
+  match_request(t.table.root, kGet, target.data(), static_cast<uint32_t>(target.size()), scratch.data(), &match);
+  ASSERT_EQ(match.status, 200);
+  const uint32_t needed = body_size(*match.route, match.params);
   EXPECT_EQ(needed, std::string("{\"v\":\"\\\"\\\"\"}").size());
   for (uint32_t capacity = 0; capacity < needed; ++capacity) {
     std::string out(needed, '#');
-    EXPECT_EQ(render_body(*reply.route, reply.params, out.data(), capacity), needed);
+    EXPECT_EQ(render_body(*match.route, match.params, out.data(), capacity), needed);
     EXPECT_EQ(out, std::string(needed, '#')) << "wrote into a short buffer of " << capacity;
   }
   std::string out(needed + 4, '#');
-  EXPECT_EQ(render_body(*reply.route, reply.params, out.data(), needed + 4), needed);
+  EXPECT_EQ(render_body(*match.route, match.params, out.data(), needed + 4), needed);
   EXPECT_EQ(out, "{\"v\":\"\\\"\\\"\"}####");
 }
 

@@ -36,22 +36,22 @@ std::string read_file(const std::string& path) {
 
 Answer answer(const RouteTable& table, const std::string& method, const std::string& target) {
   std::vector<char> scratch(target.size() + 1);
-  Reply reply;
+  Match match;
   match_request(table.root, request_method_from_token(method.data(), static_cast<uint32_t>(method.size())),
-                target.data(), static_cast<uint32_t>(target.size()), scratch.data(), &reply);
+                target.data(), static_cast<uint32_t>(target.size()), scratch.data(), &match);
   Answer a;
-  a.status = reply.status;
-  a.content_type.assign(reply.route->content_type.data, reply.route->content_type.size);
-  uint32_t size = body_size(*reply.route, reply.params);
+  a.status = match.status;
+  a.content_type.assign(match.route->content_type.data, match.route->content_type.size);
+  uint32_t size = body_size(*match.route, match.params);
   a.content_length = size;
-  a.has_content_length = status_sends_content_length(reply.status);
+  a.has_content_length = status_sends_content_length(match.status);
   std::string body(size, '\0');
-  uint32_t written = render_body(*reply.route, reply.params, body.data(), size);
+  uint32_t written = render_body(*match.route, match.params, body.data(), size);
   if (written != size) throw std::runtime_error("render_body disagrees with body_size");
-  if (!reply.head) a.body = body;
-  if (reply.status == 405) {
+  if (!match.head) a.body = body;
+  if (match.status == 405) {
     char allow[kMaxAllowLength];
-    uint32_t n = format_allow(reply.allow, allow, sizeof allow);
+    uint32_t n = format_allow(match.allow, allow, sizeof allow);
     a.allow.assign(allow, n);
   }
   return a;

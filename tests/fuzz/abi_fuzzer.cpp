@@ -95,12 +95,12 @@ struct Expected {
 Expected expect(const RouteTable& t, RequestMethod method, const std::string& target) {
   uint32_t length = static_cast<uint32_t>(target.size());
   std::vector<char> scratch(length < kMaxTargetLength ? length + 1 : kMaxTargetLength);
-  Reply reply;
-  match_request(t.root, method, target.data(), length, scratch.data(), &reply);
-  const Route& r = *reply.route;
-  Expected e{reply.status, reply.allow, reply.head, r.parts != nullptr, std::string(r.content_type.data, r.content_type.size), {}};
-  e.body.resize(body_size(r, reply.params));
-  render_body(r, reply.params, e.body.data(), static_cast<uint32_t>(e.body.size()));
+  Match match;
+  match_request(t.root, method, target.data(), length, scratch.data(), &match);
+  const Route& r = *match.route;
+  Expected e{match.status, match.allow, match.head, r.parts != nullptr, std::string(r.content_type.data, r.content_type.size), {}};
+  e.body.resize(body_size(r, match.params));
+  render_body(r, match.params, e.body.data(), static_cast<uint32_t>(e.body.size()));
   return e;
 }
 

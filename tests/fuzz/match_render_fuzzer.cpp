@@ -9,8 +9,8 @@
 // Invariants, for every request:
 //  - match_request writes decoded parameters only into the scratch it is
 //    given, sized exactly min(target length, 8192) (ASan checks the bound),
-//    and the answer is deterministic (matching twice gives the same reply).
-//  - The reply is coherent: a route is always set; the status is the
+//    and the answer is deterministic (matching twice gives the same match).
+//  - The match is coherent: a route is always set; the status is the
 //    route's; allow is non-zero exactly for the built-in 405; head is set
 //    exactly for HEAD; a target over 8192 bytes is the built-in 414; a table
 //    route gets exactly its parameter count, each value inside the target or
@@ -68,19 +68,19 @@ size_t count_specials(const char* p, size_t n) {
   return c;
 }
 
-void check_render(const Reply& reply) {
-  const Route& r = *reply.route;
-  uint32_t size = body_size(r, reply.params);
+void check_render(const Match& match) {
+  const Route& r = *match.route;
+  uint32_t size = body_size(r, match.params);
   constexpr size_t kCanary = 16;
   std::unique_ptr<char[]> exact(new char[size + kCanary]);
   std::memset(exact.get(), 0x5A, size + kCanary);
-  FUZZ_CHECK(render_body(r, reply.params, exact.get(), size) == size);
+  FUZZ_CHECK(render_body(r, match.params, exact.get(), size) == size);
   for (size_t i = size; i < size + kCanary; ++i) FUZZ_CHECK(exact[i] == 0x5A, "render wrote past its size %u", size);
 
   if (size > 0) {
     std::unique_ptr<char[]> small(new char[size]);
     std::memset(small.get(), 0x5A, size);
-    FUZZ_CHECK(render_body(r, reply.params, small.get(), size - 1) == size);
+    FUZZ_CHECK(render_body(r, match.params, small.get(), size - 1) == size);
     for (size_t i = 0; i < size; ++i) FUZZ_CHECK(small[i] == 0x5A, "render wrote into a buffer too small");
   }
 
@@ -94,7 +94,7 @@ void check_render(const Reply& reply) {
     const TemplatePart& p = r.parts[i];
     literals.append(p.literal.data, p.literal.size);
     raw.append(p.literal.data, p.literal.size);
-    if (p.param >= 0) raw.append(reply.params[p.param].data, reply.params[p.param].size);
+    if (p.param >= 0) raw.append(match.params[p.param].data, match.params[p.param].size);
   }
   if (r.escape == kEscapeMarkup) {
     FUZZ_CHECK(count_specials(body.data(), body.size()) == count_specials(literals.data(), literals.size()),
@@ -109,39 +109,39 @@ void check_request(const RouteTable& table, const std::string& method, const std
   size_t scratch_size = length < kMaxTargetLength ? length : kMaxTargetLength;
   std::unique_ptr<char[]> scratch(new char[scratch_size]);
   RequestMethod m = request_method_from_token(method.data(), static_cast<uint32_t>(method.size()));
-  Reply reply;
-  match_request(table.root, m, target.data(), length, scratch.get(), &reply);
+  Match match;
+  match_request(table.root, m, target.data(), length, scratch.get(), &match);
 
-  FUZZ_CHECK(reply.route != nullptr);
-  FUZZ_CHECK(reply.status == reply.route->status);
-  FUZZ_CHECK(reply.head == (m == kHead));
-  bool builtin = reply.route->line == 0;
-  FUZZ_CHECK((reply.allow != 0) == (reply.route == &method_not_allowed_route()));
-  if (target.size() > kMaxTargetLength) FUZZ_CHECK(reply.route == &uri_too_long_route());
+  FUZZ_CHECK(match.route != nullptr);
+  FUZZ_CHECK(match.status == match.route->status);
+  FUZZ_CHECK(match.head == (m == kHead));
+  bool builtin = match.route->line == 0;
+  FUZZ_CHECK((match.allow != 0) == (match.route == &method_not_allowed_route()));
+  if (target.size() > kMaxTargetLength) FUZZ_CHECK(match.route == &uri_too_long_route());
   if (builtin) {
-    FUZZ_CHECK(reply.route == &bad_request_route() || reply.route == &not_found_route() ||
-               reply.route == &method_not_allowed_route() || reply.route == &uri_too_long_route());
+    FUZZ_CHECK(match.route == &bad_request_route() || match.route == &not_found_route() ||
+               match.route == &method_not_allowed_route() || match.route == &uri_too_long_route());
   } else {
-    FUZZ_CHECK(reply.param_count == reply.route->param_count);
-    FUZZ_CHECK(m == reply.route->method_slot || reply.route->method_slot == kRouteAny ||
-               (m == kHead && reply.route->method_slot == kGet));
-    for (uint32_t i = 0; i < reply.param_count; ++i) {
-      const Slice& v = reply.params[i];
+    FUZZ_CHECK(match.param_count == match.route->param_count);
+    FUZZ_CHECK(m == match.route->method_slot || match.route->method_slot == kRouteAny ||
+               (m == kHead && match.route->method_slot == kGet));
+    for (uint32_t i = 0; i < match.param_count; ++i) {
+      const Slice& v = match.params[i];
       FUZZ_CHECK(v.size <= length);
       FUZZ_CHECK(inside(v, target.data(), length) || inside(v, scratch.get(), scratch_size),
                  "parameter %u points outside the target and the scratch", i);
     }
   }
-  check_render(reply);
+  check_render(match);
 
-  Reply again;
+  Match again;
   std::unique_ptr<char[]> scratch2(new char[scratch_size]);
   match_request(table.root, m, target.data(), length, scratch2.get(), &again);
-  FUZZ_CHECK(again.route == reply.route && again.status == reply.status && again.allow == reply.allow &&
-             again.param_count == reply.param_count);
-  for (uint32_t i = 0; i < reply.param_count; ++i) {
-    FUZZ_CHECK(again.params[i].size == reply.params[i].size &&
-               std::memcmp(again.params[i].data, reply.params[i].data, reply.params[i].size) == 0);
+  FUZZ_CHECK(again.route == match.route && again.status == match.status && again.allow == match.allow &&
+             again.param_count == match.param_count);
+  for (uint32_t i = 0; i < match.param_count; ++i) {
+    FUZZ_CHECK(again.params[i].size == match.params[i].size &&
+               std::memcmp(again.params[i].data, match.params[i].data, match.params[i].size) == 0);
   }
 }
 

@@ -148,19 +148,19 @@ void check_own_paths_match(const RouteTable& t) {
   std::vector<char> scratch(kMaxTargetLength);
   for (const Route* r = t.first_route; r; r = r->next) {
     if (r->method_slot == kRouteAny || !is_static_path(r->path)) continue;
-    Reply reply;
+    Match match;
     match_request(t.root, static_cast<RequestMethod>(r->method_slot), r->path.data, r->path.size, scratch.data(),
-                  &reply);
+                  &match);
     if (r->path.size > kMaxTargetLength) {
-      FUZZ_CHECK(reply.route == &uri_too_long_route());
+      FUZZ_CHECK(match.route == &uri_too_long_route());
       continue;
     }
-    bool head_declaration = r->method_slot == kHead && reply.route != r && reply.route->method_slot == kGet &&
+    bool head_declaration = r->method_slot == kHead && match.route != r && match.route->method_slot == kGet &&
                             r->parts == nullptr && r->body.size == 0;
-    FUZZ_CHECK(reply.route == r || head_declaration,
+    FUZZ_CHECK(match.route == r || head_declaration,
                "line %u (%.*s) answered by line %u status %u", r->line, static_cast<int>(r->path.size), r->path.data,
-               reply.route->line, reply.status);
-    FUZZ_CHECK(reply.status == reply.route->status);
+               match.route->line, match.status);
+    FUZZ_CHECK(match.status == match.route->status);
   }
 }
 

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import {
   completeResponses, killAllServers, parseAll, parseResponses, RawClient, serverBuilt, show, sleep, startServer,
-} from "../ts/native-harness.js";
+} from "../ts/native/harness.js";
 
 afterAll(killAllServers);
 

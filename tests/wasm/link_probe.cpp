@@ -13,10 +13,10 @@ extern "C" __attribute__((export_name("probe"))) uint32_t probe(char* memory, ui
   RouteTable routes;
   LoadError error;
   if (!parse_route_table(table, table_size, arena, &routes, &error)) return error.message_length;
-  Reply reply;
+  Match match;
   match_request(routes.root, request_method_from_token("GET", 3), target, target_size,
-                out + capacity / 2, &reply);
+                out + capacity / 2, &match);
   char allow[kMaxAllowLength];
-  format_allow(reply.allow, allow, sizeof allow);
-  return render_body(*reply.route, reply.params, out, capacity / 2);
+  format_allow(match.allow, allow, sizeof allow);
+  return render_body(*match.route, match.params, out, capacity / 2);
 }

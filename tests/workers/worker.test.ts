@@ -10,7 +10,7 @@ import basicTable from "../vectors/basic.tsv?raw";
 import methodsTable from "../vectors/methods.tsv?raw";
 import priorityTable from "../vectors/priority.tsv?raw";
 import routingText from "../vectors/routing.jsonl?raw";
-import { fetchSkipReason, mismatches, parseJsonl, tableOf, type RoutingVector } from "../ts/vectors.js";
+import { fetchSkipReason, mismatches, parseJsonl, tableOf, type RoutingVector } from "../ts/support/vectors.js";
 
 const tableFiles = { "basic.tsv": basicTable, "methods.tsv": methodsTable, "priority.tsv": priorityTable };
 const vectors = parseJsonl<RoutingVector>(routingText);

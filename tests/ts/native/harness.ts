@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { freePort } from "./free-port.js";
+import { freePort } from "../support/free-port.js";
 
 export const LOOPBACK = "127.0.0.1";
-export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 // HOTPATH_SERVER_BINARY runs the suites against another build (make
 // test-asan uses the sanitizer build), as CServer does.
 export const serverPath = process.env.HOTPATH_SERVER_BINARY ?? `${repoRoot}build/hotpath-server`;

@@ -2,12 +2,12 @@
 // parser, matching and rendering rules as the C++ core, checked line by line.
 import { describe, expect, it } from "vitest";
 
-import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../../adapters/core/answer.js";
-import { renderTemplate } from "../../adapters/core/render.js";
-import { Router } from "../../adapters/core/router.js";
-import { parseRouteTable } from "../../adapters/core/table.js";
-import { routingVectors, tableErrorVectors, tableFiles } from "./node-files.js";
-import { tableOf } from "./vectors.js";
+import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../../../adapters/routing/answer.js";
+import { renderTemplate } from "../../../adapters/routing/render.js";
+import { Router } from "../../../adapters/routing/router.js";
+import { parseRouteTable } from "../../../adapters/routing/table.js";
+import { routingVectors, tableErrorVectors, tableFiles } from "../support/node-files.js";
+import { tableOf } from "../support/vectors.js";
 
 const encoder = new TextEncoder();
 

@@ -1,16 +1,16 @@
 // HotpathServer (@hotpath/server): the original toolkit's checks, each run
 // through app.fetch and over real loopback HTTP against app.listen on Node
-// (node:http). Bun's listen is covered by tests/ts/servers-vectors.test.ts;
+// (node:http). Bun's listen is covered by tests/ts/server/vectors.test.ts;
 // here only the choice of Bun's native routes is checked, as data.
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { CServer } from "../../adapters/c.js";
-import { Router } from "../../adapters/core/router.js";
-import { renderTemplate } from "../../adapters/core/render.js";
-import { parseRouteTable } from "../../adapters/core/table.js";
+import { CServer } from "../../../adapters/c.js";
+import { Router } from "../../../adapters/routing/router.js";
+import { renderTemplate } from "../../../adapters/routing/render.js";
+import { parseRouteTable } from "../../../adapters/routing/table.js";
 import {
   cors,
   FastServer,
@@ -27,10 +27,10 @@ import {
   toRouteTable,
   type Middleware,
   type RunningServer,
-} from "../../adapters/index.js";
-import { bunRoutes } from "../../adapters/server/bun-routes.js";
-import { constantTimeEqual } from "../../adapters/server/middleware/constant-time.js";
-import { root } from "./node-files.js";
+} from "../../../adapters/index.js";
+import { bunRoutes } from "../../../adapters/server/bun-routes.js";
+import { constantTimeEqual } from "../../../adapters/server/middleware/constant-time.js";
+import { root } from "../support/node-files.js";
 
 interface Answer {
   status: number;

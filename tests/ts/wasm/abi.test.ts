@@ -3,8 +3,8 @@
 // tables, and inputs of every length (0 to 1 MB) that must never trap.
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { createFastWasmFetch, createWasmFetch, WasmRouter, type RouterWasmExports } from "../../adapters/wasm.js";
-import { newInstance, wasmBytes } from "./node-files.js";
+import { createFastWasmFetch, createWasmFetch, WasmRouter, type RouterWasmExports } from "../../../adapters/wasm.js";
+import { newInstance, wasmBytes } from "../support/node-files.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { HotpathServer } from "../../adapters/index.js";
-import { root, routingVectors, tableFiles } from "./node-files.js";
-import { fetchSkipReason, mismatches, tableOf, type RoutingVector } from "./vectors.js";
+import { HotpathServer } from "../../../adapters/index.js";
+import { root, routingVectors, tableFiles } from "../support/node-files.js";
+import { fetchSkipReason, mismatches, tableOf, type RoutingVector } from "../support/vectors.js";
 
 const fetchable = routingVectors.filter((v) => fetchSkipReason(v) === null);
 const byTable = new Map<string, RoutingVector[]>();

@@ -3,8 +3,8 @@
 // createFastWasmFetch on the real router.wasm.
 import { describe, expect, it } from "vitest";
 
-import { createFastWasmFetch, LruCache } from "../../adapters/wasm.js";
-import { newInstance } from "./node-files.js";
+import { createFastWasmFetch, LruCache } from "../../../adapters/wasm.js";
+import { newInstance } from "../support/node-files.js";
 
 describe("LruCache", () => {
   it("evicts the least recently used entry, and a hit refreshes recency", () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 import { parseJsonl, type RoutingVector } from "./vectors.js";
 
-export const root = fileURLToPath(new URL("../../", import.meta.url));
+export const root = fileURLToPath(new URL("../../../", import.meta.url));
 const vectorsDir = `${root}tests/vectors/`;
 
 export const wasmBytes: Uint8Array<ArrayBuffer> = new Uint8Array(readFileSync(`${root}build/router.wasm`));

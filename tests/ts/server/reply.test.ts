@@ -5,10 +5,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
-import { html, json, jsonTemplate, template, text, type Reply } from "../../adapters/reply.js";
-import { escapeBody, pathParams, routeTableText, toTableLine, type TableRoute } from "../../adapters/route-table-writer.js";
-import { createFastWasmFetch } from "../../adapters/wasm.js";
-import { newInstance, root } from "./node-files.js";
+import { html, json, jsonTemplate, template, text, type Reply } from "../../../adapters/reply.js";
+import { escapeBody, pathParams, routeTableText, toTableLine, type TableRoute } from "../../../adapters/route-table-writer.js";
+import { createFastWasmFetch } from "../../../adapters/wasm.js";
+import { newInstance, root } from "../support/node-files.js";
 
 /** Serves `routes` through router.wasm, loaded from the writer's table text. */
 async function serve(routes: TableRoute[]): Promise<(path: string, method?: string) => Response> {

@@ -28,9 +28,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   bytes, completeResponses, countStatusLines, exchange, killAllServers, parseAll, RawClient, runServerToExit,
   serverBuilt, show, sleep, spawnServer, startServer, writeTempFile, type Bytes, type HttpResponse, type NativeServer,
-} from "./native-harness.js";
-import { freePort } from "./free-port.js";
-import { tableErrorVectors } from "./node-files.js";
+} from "./harness.js";
+import { freePort } from "../support/free-port.js";
+import { tableErrorVectors } from "../support/node-files.js";
 
 afterAll(killAllServers);
 

@@ -3,9 +3,9 @@
 // fetch adapters (every vector a Request can express), cached and uncached.
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { createFastWasmFetch, createWasmFetch, WasmRouter } from "../../adapters/wasm.js";
-import { newInstance, routingVectors, tableErrorVectors, tableFiles } from "./node-files.js";
-import { fetchSkipReason, mismatches, tableOf, type RoutingVector } from "./vectors.js";
+import { createFastWasmFetch, createWasmFetch, WasmRouter } from "../../../adapters/wasm.js";
+import { newInstance, routingVectors, tableErrorVectors, tableFiles } from "../support/node-files.js";
+import { fetchSkipReason, mismatches, tableOf, type RoutingVector } from "../support/vectors.js";
 
 let instance: WebAssembly.Instance;
 beforeAll(async () => {

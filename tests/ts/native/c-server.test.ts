@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { CServer, json, jsonTemplate, template, text, type RunningCServer } from "../../adapters/c.js";
-import { freePort } from "./free-port.js";
+import { CServer, json, jsonTemplate, template, text, type RunningCServer } from "../../../adapters/c.js";
+import { freePort } from "../support/free-port.js";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
+const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fromEnv = process.env["HOTPATH_SERVER_BINARY"];
 const binary = fromEnv !== undefined && fromEnv !== "" ? fromEnv : `${root}build/hotpath-server`;
 

@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
   killAllServers, parseAll, serverBuilt, SequentialClient, show, startServer, exchange, type HttpResponse, type NativeServer,
-} from "./native-harness.js";
-import { routingVectors, tableFiles } from "./node-files.js";
-import { tableOf, type RoutingVector } from "./vectors.js";
+} from "./harness.js";
+import { routingVectors, tableFiles } from "../support/node-files.js";
+import { tableOf, type RoutingVector } from "../support/vectors.js";
 
 afterAll(killAllServers);
 

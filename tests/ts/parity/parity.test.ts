@@ -3,11 +3,11 @@
 // give the same status, content type and body on every fetchable vector.
 import { afterAll, describe, expect, it } from "vitest";
 
-import { HotpathServer, toRouteTable } from "../../adapters/index.js";
-import { createFastWasmFetch } from "../../adapters/wasm.js";
-import { killAllServers, startServer } from "./native-harness.js";
-import { newInstance, routingVectors, tableFiles } from "./node-files.js";
-import { fetchSkipReason, tableOf, type RoutingVector } from "./vectors.js";
+import { HotpathServer, toRouteTable } from "../../../adapters/index.js";
+import { createFastWasmFetch } from "../../../adapters/wasm.js";
+import { killAllServers, startServer } from "../native/harness.js";
+import { newInstance, routingVectors, tableFiles } from "../support/node-files.js";
+import { fetchSkipReason, tableOf, type RoutingVector } from "../support/vectors.js";
 
 afterAll(killAllServers);
 

@@ -3,8 +3,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { freePort } from "./free-port.js";
-import { root } from "./node-files.js";
+import { freePort } from "../support/free-port.js";
+import { root } from "../support/node-files.js";
 
 const offline = {
   WRANGLER_SEND_METRICS: "false",

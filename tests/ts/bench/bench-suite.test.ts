@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { root } from "./node-files.js";
+import { root } from "../support/node-files.js";
 
 const TARGETS = ["c-core", "nginx", "hono", "hono-bun", "fast", "fast-node", "bun-raw", "wasm", "wasm-cluster", "workerd", "wrangler-dev"];
 const hasWrk = spawnSync("wrk", ["-v"]).error === undefined;
