@@ -24,18 +24,29 @@ namespace {
 struct ResponseRecord {
   uint32_t body_ptr;
   uint32_t body_len;
-  uint32_t status;
+  uint32_t status;           // 0 for a handler route: the host's handler answers
   uint32_t allow;            // MethodMask: bit 0 GET ... bit 6 OPTIONS
   uint32_t content_type_id;  // index for content_type_ptr/len
   uint32_t head;             // 1 when the request was HEAD: send no body
   uint32_t generation;       // table_generation() of the table that answered
+  uint32_t route;            // the matched route's index, 0xFFFFFFFF for the router's own answers
+  uint32_t handler;          // 1: a handler route (call the host's handler for `route`)
+  uint32_t header_set;       // extra fields (header_set_text); 0: none
+  uint32_t echo_ptr;         // Access-Control-Allow-Headers to add (echo_len 0: none)
+  uint32_t echo_len;
+  uint32_t param_count;      // decoded parameters of `route`
+  uint32_t params_ptr;       // param_count pairs of u32 (ptr, len), in path order
 };
+
+constexpr uint32_t kNoRoute = 0xFFFFFFFFu;
 
 const char kInternalError[] = "Internal Server Error";
 
 Region input;         // alloc()
 Region rendered;      // bodies with placeholders
 Region compat;        // handle() output
+Region set_text;      // header_set_text() output
+Region echo_text;     // a joined Access-Control-Request-Headers
 Region arenas[2];     // the live table and the one being loaded
 uint32_t live_arena;
 bool table_ready;
@@ -43,7 +54,9 @@ RouteTable table;
 uint32_t generation;
 LoadError last_error;
 ResponseRecord record;
+uint32_t params[kMaxParams * 2];
 char scratch[kMaxTargetLength];
+HeaderField fields[kMaxHeaderFields];
 
 void set_error(const char* message) {
   last_error = LoadError{};
@@ -96,44 +109,127 @@ bool in_memory(uint32_t ptr, uint32_t len) {
   return static_cast<uint64_t>(ptr) + len <= memory_bytes();
 }
 
-// Routes one request and fills `record`. Returns the status.
-uint32_t route(RequestMethod method, const char* target, uint32_t length) {
-  ensure_table();
-  Match match;
-  if (!in_memory(reinterpret_cast<uintptr_t>(target), length)) {
-    target = "";  // not our memory: answer 400 rather than trap
-    length = 0;
+uint32_t address(const void* p) { return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(p)); }
+
+bool memory_failed;  // the last route() answered 500 because memory could not grow
+
+void answer_500() {
+  memory_failed = true;
+  record.status = 500;
+  record.allow = 0;
+  record.content_type_id = 0;
+  record.handler = 0;
+  record.body_ptr = address(kInternalError);
+  record.body_len = sizeof kInternalError - 1;
+}
+
+// Routes one request and fills `record` (and *head_out when given).
+// `handlers`: whether the caller runs handler routes (route_request does;
+// handle_path and handle cannot, so those answer 502).
+// A request the host handed over wrongly (a range outside memory, a
+// malformed header block): a plain 400, without the directives, which
+// would judge a request never read.
+uint32_t host_error(AnswerHead* head_out) {
+  const Route& r = bad_request_route();
+  record = ResponseRecord{};
+  record.status = 400;
+  record.body_ptr = address(r.body.data);
+  record.body_len = r.body.size;
+  record.generation = generation;
+  record.route = kNoRoute;
+  record.params_ptr = address(params);
+  if (head_out) {
+    Match match{};
+    match.route = &r;
+    match.status = 400;
+    describe_answer(table, match, DirectiveOutcome{0, 0, false}, false, head_out);
   }
-  match_request(table.root, method, target, length, scratch, &match);
-  const Route& r = *match.route;
-  record.status = match.status;
-  record.allow = match.allow;
-  record.content_type_id = r.content_type_id;
+  return record.status;
+}
+
+uint32_t route(RequestMethod method, const char* target, uint32_t length, const HeaderField* request_fields,
+               uint32_t field_count, bool handlers, AnswerHead* head_out = nullptr) {
+  ensure_table();
+  if (!in_memory(address(target), length)) return host_error(head_out);  // not our memory: 400, never a trap
+  Match match;
+  AnswerHead head;
+  memory_failed = false;
+  answer_request(table, method, target, length, scratch, request_fields, field_count, handlers, &match, &head);
+  if (head_out) *head_out = head;
+  record.status = head.status;
+  record.allow = head.allow;
+  record.content_type_id = head.content_type_id;
   record.head = match.head ? 1 : 0;
   record.generation = generation;
+  record.route = match.route->line ? match.route->index : kNoRoute;
+  record.handler = head.handler ? 1 : 0;
+  record.header_set = head.header_set;
+  record.echo_ptr = 0;
+  record.echo_len = 0;
+  record.param_count = match.param_count;
+  for (uint32_t i = 0; i < match.param_count; ++i) {
+    params[2 * i] = address(match.params[i].data);
+    params[2 * i + 1] = match.params[i].size;
+  }
+  record.params_ptr = address(params);
+  if (head.echo) {
+    Slice name = table.needed_headers[table.cors->headers_field];
+    uint32_t n = joined_field_value(request_fields, field_count, name, nullptr, 0);
+    if (!reserve(echo_text, n)) {
+      answer_500();
+      return record.status;
+    }
+    joined_field_value(request_fields, field_count, name, echo_text.data, echo_text.capacity);
+    record.echo_ptr = address(echo_text.data);
+    record.echo_len = n;
+  }
+  if (head.handler) {
+    record.body_ptr = 0;
+    record.body_len = 0;
+    return record.status;
+  }
+  const Route& r = *head.route;
   if (r.parts == nullptr) {  // static body: point at the table itself
-    record.body_ptr = reinterpret_cast<uintptr_t>(r.body.data);
+    record.body_ptr = address(r.body.data);
     record.body_len = r.body.size;
     return record.status;
   }
   uint32_t size = body_size(r, match.params);
   if (!reserve(rendered, size)) {
-    record.status = 500;
-    record.allow = 0;
-    record.content_type_id = 0;
-    record.body_ptr = reinterpret_cast<uintptr_t>(kInternalError);
-    record.body_len = sizeof kInternalError - 1;
+    answer_500();
     return record.status;
   }
   render_body(r, match.params, rendered.data, rendered.capacity);
-  record.body_ptr = reinterpret_cast<uintptr_t>(rendered.data);
+  record.body_ptr = address(rendered.data);
   record.body_len = size;
   return record.status;
 }
 
-int64_t packed_body() {
-  return static_cast<int64_t>((static_cast<uint64_t>(record.body_ptr) << 32) | record.body_len);
+// The header block of route_request_headers: for each needed header, in
+// needed-header order, a u32 LE length (0xFFFFFFFF: absent) then its bytes.
+// Returns the number of fields, or -1 for a malformed block.
+int32_t read_header_block(const char* block, uint32_t length) {
+  if (!in_memory(address(block), length)) return -1;
+  uint32_t at = 0;
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < table.needed_header_count; ++i) {
+    if (length - at < 4) return at == length ? static_cast<int32_t>(count) : -1;  // the rest: absent
+    const uint8_t* p = reinterpret_cast<const uint8_t*>(block + at);
+    uint32_t n = p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24);
+    at += 4;
+    if (n == 0xFFFFFFFFu) continue;
+    if (n > length - at) return -1;
+    fields[count++] = HeaderField{table.needed_headers[i], Slice{block + at, n}};
+    at += n;
+  }
+  return static_cast<int32_t>(count);
 }
+
+int64_t packed(uint32_t ptr, uint32_t len) {
+  return static_cast<int64_t>((static_cast<uint64_t>(ptr) << 32) | len);
+}
+
+int64_t packed_body() { return packed(record.body_ptr, record.body_len); }
 
 }  // namespace
 }  // namespace hotpath::wasm
@@ -149,7 +245,7 @@ HOTPATH_EXPORT(alloc) uint32_t alloc(uint32_t size) {
 }
 
 HOTPATH_EXPORT(handle_path) int64_t handle_path(const char* path, uint32_t length) {
-  route(kGet, path, length);
+  route(kGet, path, length, nullptr, 0, false);
   return packed_body();
 }
 
@@ -159,8 +255,21 @@ HOTPATH_EXPORT(response_status) uint32_t response_status() { return record.statu
 
 // ---- Fast ABI extensions ----
 
+RequestMethod method_of(uint32_t code) {
+  return code < kRequestMethodCount ? static_cast<RequestMethod>(code) : kOther;
+}
+
 HOTPATH_EXPORT(route_request) uint32_t route_request(uint32_t method, const char* target, uint32_t length) {
-  return route(method < kRequestMethodCount ? static_cast<RequestMethod>(method) : kOther, target, length);
+  return route(method_of(method), target, length, nullptr, 0, true);
+}
+
+HOTPATH_EXPORT(route_request_headers)
+uint32_t route_request_headers(uint32_t method, const char* target, uint32_t length, const char* headers,
+                               uint32_t headers_length) {
+  ensure_table();
+  int32_t count = read_header_block(headers, headers_length);
+  if (count < 0) return host_error(nullptr);
+  return route(method_of(method), target, length, fields, static_cast<uint32_t>(count), true);
 }
 
 HOTPATH_EXPORT(response_record) uint32_t response_record() { return reinterpret_cast<uintptr_t>(&record); }
@@ -187,6 +296,76 @@ HOTPATH_EXPORT(route_count) uint32_t route_count() {
   return table.route_count;
 }
 
+// ---- Directives and handler routes ----
+
+HOTPATH_EXPORT(needed_header_count) uint32_t needed_header_count() {
+  ensure_table();
+  return table.needed_header_count;
+}
+HOTPATH_EXPORT(needed_header_ptr) uint32_t needed_header_ptr(uint32_t i) {
+  ensure_table();
+  return i < table.needed_header_count ? address(table.needed_headers[i].data) : 0;
+}
+HOTPATH_EXPORT(needed_header_len) uint32_t needed_header_len(uint32_t i) {
+  ensure_table();
+  return i < table.needed_header_count ? table.needed_headers[i].size : 0;
+}
+
+// "Name: value\n" per field; (0, 0) for an empty or unknown set.
+HOTPATH_EXPORT(header_set_text) int64_t header_set_text(uint32_t id) {
+  ensure_table();
+  HeaderField set[kMaxSetFields];
+  uint32_t n = header_set_fields(table, id, set, kMaxSetFields);
+  uint32_t size = 0;
+  for (uint32_t i = 0; i < n; ++i) size += set[i].name.size + 2 + set[i].value.size + 1;
+  if (size == 0 || !reserve(set_text, size)) return 0;
+  char* out = set_text.data;
+  for (uint32_t i = 0; i < n; ++i) {
+    copy_bytes(out, set[i].name.data, set[i].name.size);
+    out += set[i].name.size;
+    *out++ = ':';
+    *out++ = ' ';
+    copy_bytes(out, set[i].value.data, set[i].value.size);
+    out += set[i].value.size;
+    *out++ = '\n';
+  }
+  return packed(address(set_text.data), size);
+}
+
+const Route* route_at(uint32_t index) {
+  ensure_table();
+  return index < table.route_count ? table.routes[index] : nullptr;
+}
+
+// 0 reply route, 1 handler route, 2 no such route.
+HOTPATH_EXPORT(route_kind) uint32_t route_kind(uint32_t index) {
+  const Route* r = route_at(index);
+  return r ? r->kind : 2;
+}
+// Method slot (0 GET ... 6 OPTIONS, 7 ANY); 8 for no such route.
+HOTPATH_EXPORT(route_method) uint32_t route_method(uint32_t index) {
+  const Route* r = route_at(index);
+  return r ? r->method_slot : kRouteMethodCount;
+}
+HOTPATH_EXPORT(route_path) int64_t route_path(uint32_t index) {
+  const Route* r = route_at(index);
+  return r ? packed(address(r->path.data), r->path.size) : 0;
+}
+HOTPATH_EXPORT(route_line) uint32_t route_line(uint32_t index) {
+  const Route* r = route_at(index);
+  return r ? r->line : 0;
+}
+HOTPATH_EXPORT(route_param_count) uint32_t route_param_count(uint32_t index) {
+  const Route* r = route_at(index);
+  return r ? r->param_count : 0;
+}
+// A parameter's name ("" for a bare *); (0, 0) when out of range.
+HOTPATH_EXPORT(route_param_name) int64_t route_param_name(uint32_t index, uint32_t param) {
+  const Route* r = route_at(index);
+  if (!r || param >= r->param_count) return 0;
+  return packed(address(r->param_names[param].data), r->param_names[param].size);
+}
+
 // ---- Run-time tables ----
 
 HOTPATH_EXPORT(load_routes) uint32_t load_routes(const char* text, uint32_t length) {
@@ -209,17 +388,37 @@ HOTPATH_EXPORT(load_error_len) uint32_t load_error_len() { return last_error.mes
 
 HOTPATH_EXPORT(handle) int64_t handle(const char* request, uint32_t length) {
   CompatRequest req{};
-  if (!in_memory(reinterpret_cast<uintptr_t>(request), length)) length = 0;
-  if (parse_compat_request(request, length, &req)) {
-    route(request_method_from_token(req.method, req.method_length), req.target, req.target_length);
+  AnswerHead head;
+  uint32_t field_count = 0;
+  if (!in_memory(address(request), length)) {
+    host_error(&head);
+  } else if (parse_compat_request(request, length, &req, fields, kMaxHeaderFields, &field_count)) {
+    route(request_method_from_token(req.method, req.method_length), req.target, req.target_length, fields,
+          field_count, false, &head);
   } else {
-    route(kGet, "", 0);  // answers 400
+    route(kGet, "", 0, nullptr, 0, false, &head);  // answers 400
   }
-  Slice content_type = table.content_types[record.content_type_id];
+  if (memory_failed) {  // memory ran out while routing
+    head.status = 500;
+    head.content_type = error_content_type();
+    head.has_content_length = true;
+    head.content_length = record.body_len;
+    head.allow = 0;
+    head.header_set = 0;
+    head.echo = false;
+  }
+  HeaderField set[kMaxSetFields];
+  uint32_t set_count = header_set_fields(table, head.header_set, set, kMaxSetFields);
   char allow[kMaxAllowLength];
-  uint32_t allow_length = record.status == 405 ? format_allow(static_cast<MethodMask>(record.allow), allow, sizeof allow) : 0;
-  CompatResponse out{record.status, content_type, Slice{allow, allow_length},
+  uint32_t allow_length = head.allow ? format_allow(head.allow, allow, sizeof allow) : 0;
+  CompatResponse out{head.status,
+                     head.content_type,
+                     Slice{allow, allow_length},
+                     set,
+                     set_count,
+                     Slice{reinterpret_cast<const char*>(static_cast<uintptr_t>(record.echo_ptr)), record.echo_len},
                      Slice{reinterpret_cast<const char*>(static_cast<uintptr_t>(record.body_ptr)), record.body_len},
+                     head.has_content_length,
                      record.head != 0};
   uint32_t size = compat_response_size(out);
   if (!reserve(compat, size)) {
@@ -227,5 +426,5 @@ HOTPATH_EXPORT(handle) int64_t handle(const char* request, uint32_t length) {
     return 0;  // (ptr 0, len 0): nothing could be written
   }
   write_compat_response(out, compat.data);
-  return static_cast<int64_t>((static_cast<uint64_t>(reinterpret_cast<uintptr_t>(compat.data)) << 32) | size);
+  return packed(address(compat.data), size);
 }

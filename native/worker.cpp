@@ -360,9 +360,12 @@ void Worker::answer_request(Connection* c, const http::RequestHead& head, std::s
     c->stop_reading = true;
     return;
   } else {
+    // Request header fields reach the directives once the session exposes
+    // them; until then a table's CORS and REQUIRE_HEADER see none.
     Match match;
-    match_request(routes.table.root, method, target, target_length, scratch_, &match);
-    append_routed_answer(target_out, routes, match, date_, options);
+    AnswerHead answer;
+    hotpath::answer_request(routes.table, method, target, target_length, scratch_, nullptr, 0, false, &match, &answer);
+    append_answer(target_out, routes, answer, match, nullptr, 0, date_, options);
   }
 framed:
   c->keep_alive_after_body = keep_alive;

@@ -8,16 +8,11 @@ namespace {
 
 #define HOTPATH_TEXT(s) Slice{s, sizeof(s) - 1}
 
-constexpr Route make_error_route(uint16_t status, Slice body) {
-  return Route{0,       status,  kRouteAny, kEscapeRaw, Slice{"", 0}, error_content_type(), 0, body,
-               nullptr, 0,       body.size, nullptr,    0,            nullptr};
-}
-
 // Constant-initialised: no global constructor (checked by the wasm link test).
-constexpr Route kBadRequest = make_error_route(400, HOTPATH_TEXT("Bad Request"));
-constexpr Route kNotFound = make_error_route(404, HOTPATH_TEXT("Not Found"));
-constexpr Route kMethodNotAllowed = make_error_route(405, HOTPATH_TEXT("Method Not Allowed"));
-constexpr Route kUriTooLong = make_error_route(414, HOTPATH_TEXT("URI Too Long"));
+constexpr Route kBadRequest = builtin_route(400, error_content_type(), HOTPATH_TEXT("Bad Request"));
+constexpr Route kNotFound = builtin_route(404, error_content_type(), HOTPATH_TEXT("Not Found"));
+constexpr Route kMethodNotAllowed = builtin_route(405, error_content_type(), HOTPATH_TEXT("Method Not Allowed"));
+constexpr Route kUriTooLong = builtin_route(414, error_content_type(), HOTPATH_TEXT("URI Too Long"));
 
 constexpr uint32_t kInvalidPath = 0xFFFFFFFFu;
 

@@ -12,7 +12,9 @@
 //   uint32_t size = render_body(*match.route, match.params, out, capacity);
 #pragma once
 
+#include "answer.h"
 #include "arena.h"
+#include "directive.h"
 #include "match.h"
 #include "method.h"
 #include "render.h"

@@ -1,60 +1,37 @@
 #include "table.h"
 
-#include "message.h"
 #include "method.h"
 #include "percent.h"
 #include "render.h"
-#include "trie.h"
+#include "table_parser.h"
 
-namespace hotpath {
-namespace {
+namespace hotpath::detail {
 
-constexpr uint32_t kFieldCount = 5;
+MessageWriter Parser::fail() {
+  error->line = line;
+  error->out_of_memory = false;
+  MessageWriter w(error->message, kMaxErrorMessage);
+  if (line) w.text("line ").number(line).text(": ");
+  return w;
+}
 
-struct Parser {
-  Arena& arena;
-  LoadError* error;
-  uint32_t line;
-  Node* root;
-  ChildIndex children;
-  Route* first;
-  Route* last;
-  uint32_t count;
+bool Parser::finish(MessageWriter& w) {
+  error->message_length = w.length();
+  return false;
+}
 
-  // Starts "line N: " and returns the writer for the reason.
-  MessageWriter fail() {
-    error->line = line;
-    error->out_of_memory = false;
-    MessageWriter w(error->message, kMaxErrorMessage);
-    if (line) w.text("line ").number(line).text(": ");
-    return w;
-  }
+bool Parser::out_of_memory() {
+  MessageWriter w = fail();
+  w.text("out of memory: the route table needs a larger arena");
+  error->out_of_memory = true;
+  return finish(w);
+}
 
-  bool finish(MessageWriter& w) {
-    error->message_length = w.length();
-    return false;
-  }
-
-  bool out_of_memory() {
-    MessageWriter w = fail();
-    w.text("out of memory: the route table needs a larger arena");
-    error->out_of_memory = true;
-    return finish(w);
-  }
-
-  char* copy(Slice s) {
-    char* p = arena.allocate_array<char>(s.size ? s.size : 1);
-    if (p) copy_bytes(p, s.data, s.size);
-    return p;
-  }
-
-  bool parse_line(Slice line_text);
-  bool parse_path(Slice path, PatternSegment* segments, uint32_t* segment_count,
-                  Slice* names, uint32_t* name_count);
-  bool parse_status(Slice field, uint16_t* status);
-  bool parse_content_type(Slice field, uint16_t status);
-  bool parse_body(Slice field, Route* route);
-};
+char* Parser::copy(Slice s) {
+  char* p = arena.allocate_array<char>(s.size ? s.size : 1);
+  if (p) copy_bytes(p, s.data, s.size);
+  return p;
+}
 
 bool is_blank(Slice s) {
   for (uint32_t i = 0; i < s.size; ++i) {
@@ -278,59 +255,91 @@ bool Parser::parse_body(Slice field, Route* route) {
   return true;
 }
 
-bool Parser::parse_line(Slice text) {
-  Slice fields[kFieldCount + 1];
-  uint32_t field_count = 0;
+namespace {
+
+LineFields split_fields(Slice text) {
+  LineFields f{};
   uint32_t start = 0;
   for (uint32_t i = 0; i <= text.size; ++i) {
     if (i < text.size && text.data[i] != '\t') continue;
-    if (field_count <= kFieldCount) fields[field_count] = Slice{text.data + start, i - start};
-    ++field_count;
+    if (f.count < kMaxLineFields) f.field[f.count] = Slice{text.data + start, i - start};
+    ++f.count;
     start = i + 1;
   }
-  uint32_t slot = route_method_from_token(fields[0].data, fields[0].size);
+  return f;
+}
+
+}  // namespace
+
+bool Parser::parse_line(Slice text) {
+  LineFields f = split_fields(text);
+  Slice word = f.field[0];
+  if (route_method_from_token(word.data, word.size) != kRouteMethodCount) return parse_route(f, 0);
+  if (slice_equals(word, "ROUTE")) return parse_route(f, 1);
+  if (slice_equals(word, "PROXY") || slice_equals(word, "PROXY_UNIX") || slice_equals(word, "PROXY_TCP")) {
+    return parse_handler_route(f);
+  }
+  if (slice_equals(word, "MIDDLEWARE")) return parse_middleware(f);
+  if (slice_equals(word, "ROUTE_MIDDLEWARE")) return parse_route_middleware(f);
+  MessageWriter w = fail();
+  w.text("unknown method or directive ").excerpt(word, 24).text(
+      " (methods: GET HEAD POST PUT PATCH DELETE OPTIONS ANY, in capitals; directives: ROUTE PROXY PROXY_UNIX "
+      "PROXY_TCP MIDDLEWARE ROUTE_MIDDLEWARE)");
+  return finish(w);
+}
+
+bool Parser::parse_route(const LineFields& f, uint32_t first) {
+  // METHOD PATH STATUS CONTENT-TYPE [BODY]: BODY may be left out entirely
+  // (editors strip a trailing tab).
+  uint32_t fields = f.count - first;
+  if (fields < 4 || fields > 5) {
+    MessageWriter w = fail();
+    w.text(first ? "expected ROUTE and 5 tab-separated fields METHOD PATH STATUS CONTENT-TYPE BODY, found "
+                 : "expected 5 tab-separated fields METHOD PATH STATUS CONTENT-TYPE BODY, found ")
+        .number(fields);
+    if (fields > 5) w.text(" (write a tab inside BODY as \\t)");
+    return finish(w);
+  }
+  const Slice* field = f.field + first;
+  uint32_t slot = route_method_from_token(field[0].data, field[0].size);
   if (slot == kRouteMethodCount) {
     MessageWriter w = fail();
-    w.text("unknown method or directive ").excerpt(fields[0], 24).text(
-        " (methods: GET HEAD POST PUT PATCH DELETE OPTIONS ANY, in capitals)");
+    w.text("unknown method ").excerpt(field[0], 24).text(" (methods: GET HEAD POST PUT PATCH DELETE OPTIONS ANY, in capitals)");
     return finish(w);
   }
-  // BODY may be left out entirely (editors strip a trailing tab).
-  if (field_count < kFieldCount - 1 || field_count > kFieldCount) {
-    MessageWriter w = fail();
-    w.text("expected 5 tab-separated fields METHOD PATH STATUS CONTENT-TYPE BODY, found ")
-        .number(field_count);
-    if (field_count > kFieldCount) w.text(" (write a tab inside BODY as \\t)");
-    return finish(w);
-  }
-  Slice body = field_count == kFieldCount ? fields[4] : Slice{"", 0};
+  Slice body = fields == 5 ? field[4] : Slice{"", 0};
 
   PatternSegment segments[kMaxSegments];
   Slice names[kMaxParams];
   uint32_t segment_count = 0;
   uint32_t name_count = 0;
   uint16_t status = 0;
-  if (!parse_path(fields[1], segments, &segment_count, names, &name_count)) return false;
-  if (!parse_status(fields[2], &status)) return false;
-  if (!parse_content_type(fields[3], status)) return false;
+  if (!parse_path(field[1], segments, &segment_count, names, &name_count)) return false;
+  if (!parse_status(field[2], &status)) return false;
+  if (!parse_content_type(field[3], status)) return false;
 
   Route* route = arena.allocate_array<Route>(1);
   Slice* stored_names = arena.allocate_array<Slice>(name_count ? name_count : 1);
-  char* path = copy(fields[1]);
-  char* content_type = copy(fields[3]);
+  char* path = copy(field[1]);
+  char* content_type = copy(field[3]);
   if (!route || !stored_names || !path || !content_type) return out_of_memory();
   for (uint32_t i = 0; i < name_count; ++i) stored_names[i] = names[i];
   route->line = line;
   route->status = status;
   route->method_slot = static_cast<uint8_t>(slot);
-  route->path = Slice{path, fields[1].size};
-  route->content_type = Slice{content_type, fields[3].size};
+  route->path = Slice{path, field[1].size};
+  route->content_type = Slice{content_type, field[3].size};
   route->escape = escape_mode_for(route->content_type);
   route->param_names = stored_names;
   route->param_count = name_count;
+  route->kind = kReplyRoute;
   if (!parse_body(body, route)) return false;
+  return add_route(route, segments, segment_count);
+}
 
+bool Parser::add_route(Route* route, const PatternSegment* segments, uint32_t segment_count) {
   const Route* existing = nullptr;
+  route->index = count;
   switch (insert_route(arena, children, root, segments, segment_count, route, &existing)) {
     case kInserted:
       break;
@@ -338,7 +347,7 @@ bool Parser::parse_line(Slice text) {
       return out_of_memory();
     case kDuplicate: {
       MessageWriter w = fail();
-      w.text("duplicate route: ").text(route_method_name(slot)).text(" ").excerpt(route->path)
+      w.text("duplicate route: ").text(route_method_name(route->method_slot)).text(" ").excerpt(route->path)
           .text(" has the same method and path shape as line ").number(existing->line);
       return finish(w);
     }
@@ -349,14 +358,17 @@ bool Parser::parse_line(Slice text) {
   return true;
 }
 
-}  // namespace
+}  // namespace hotpath::detail
+
+namespace hotpath {
 
 bool parse_route_table(const char* text, size_t length, Arena& arena, RouteTable* table,
                        LoadError* error) {
+  using detail::Parser;
   error->line = 0;
   error->out_of_memory = false;
   error->message_length = 0;
-  Parser p{arena, error, 0, nullptr, ChildIndex{nullptr, 0}, nullptr, nullptr, 0};
+  Parser p{arena, error};
   if (length > 0xFFFFFFFFu) {
     MessageWriter w = p.fail();
     w.text("route table larger than 4 GiB");
@@ -389,14 +401,24 @@ bool parse_route_table(const char* text, size_t length, Arena& arena, RouteTable
       w.text("invalid UTF-8");
       return p.finish(w);
     }
-    if (is_blank(line) || line.data[0] == '#') continue;
+    if (detail::is_blank(line) || line.data[0] == '#') continue;
     if (!p.parse_line(line)) return false;
   }
-  Slice* types = arena.allocate_array<Slice>(p.count + 1);
+
+  Route** by_index = arena.allocate_array<Route*>(p.count ? p.count : 1);
+  if (!by_index) return p.out_of_memory();
+  for (Route* r = p.first; r; r = const_cast<Route*>(r->next)) by_index[r->index] = r;
+  if (!p.attach_route_middleware(by_index)) return false;
+
+  // Content types, each once; a CORS preflight answers with none, so a
+  // table with CORS always lists the empty type.
+  Slice* types = arena.allocate_array<Slice>(p.count + 2);
   if (!types) return p.out_of_memory();
   uint32_t type_count = 0;
   types[type_count++] = error_content_type();
+  uint32_t empty_id = 0;  // 0: none yet (id 0 is the error type, never empty)
   for (Route* r = p.first; r; r = const_cast<Route*>(r->next)) {
+    if (r->kind == kHandlerRoute) continue;
     uint32_t id = 0;
     while (id < type_count && !(types[id].size == r->content_type.size &&
                                 bytes_equal(types[id].data, r->content_type.data, r->content_type.size))) {
@@ -411,15 +433,34 @@ bool parse_route_table(const char* text, size_t length, Arena& arena, RouteTable
       }
       types[type_count++] = r->content_type;
     }
+    if (r->content_type.size == 0) empty_id = id;
     r->content_type_id = id;
+  }
+  if (p.cors && empty_id == 0) {
+    empty_id = type_count;
+    types[type_count++] = Slice{"", 0};
   }
   p.line = 0;
   if (!compile_tree(arena, p.root)) return p.out_of_memory();
+
+  const Directive** middleware = arena.allocate_array<const Directive*>(p.middleware_count ? p.middleware_count : 1);
+  Slice* needed = arena.allocate_array<Slice>(p.needed_count ? p.needed_count : 1);
+  if (!middleware || !needed) return p.out_of_memory();
+  for (uint32_t i = 0; i < p.middleware_count; ++i) middleware[i] = p.middleware[i];
+  for (uint32_t i = 0; i < p.needed_count; ++i) needed[i] = p.needed[i];
+
   table->root = p.root;
   table->first_route = p.first;
   table->route_count = p.count;
   table->content_types = types;
   table->content_type_count = type_count;
+  table->routes = by_index;
+  table->middleware = DirectiveChain{middleware, p.middleware_count};
+  table->needed_headers = needed;
+  table->needed_header_count = p.needed_count;
+  table->cors = p.cors;
+  table->handler_count = p.handler_count;
+  table->empty_content_type_id = empty_id ? empty_id : type_count;
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "directive.h"
 #include "node.h"
 #include "route.h"
 
@@ -21,6 +22,17 @@ struct RouteTable {
   // indexes this, so hosts can prepare each header once.
   const Slice* content_types;
   uint32_t content_type_count;
+  // Routes by index (Route::index), for hosts that name routes by number.
+  const Route* const* routes;
+  // The MIDDLEWARE lines, in table order (every request runs them).
+  DirectiveChain middleware;
+  // Request header names (lowercase) the directives read, each once; a host
+  // may pass only these fields to evaluate_directives.
+  const Slice* needed_headers;
+  uint32_t needed_header_count;
+  const CorsPolicy* cors;   // the MIDDLEWARE CORS line, or nullptr
+  uint32_t handler_count;   // routes of kind kHandlerRoute
+  uint32_t empty_content_type_id;  // id of "" (no Content-Type), or content_type_count when none
 };
 
 constexpr uint32_t kMaxErrorMessage = 256;

@@ -52,7 +52,7 @@ void resolve_answers(Node* n) {
   // HEAD: an explicit HEAD route, unless it is an empty declaration beside a
   // GET twin; then GET; then ANY.
   const Route* head = r[kHead];
-  if (head && !(r[kGet] && body_is_empty(head))) {
+  if (head && !(r[kGet] && head->kind == kReplyRoute && body_is_empty(head))) {
     answer[kHead] = head;
   } else if (r[kGet]) {
     answer[kHead] = r[kGet];

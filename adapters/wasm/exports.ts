@@ -17,6 +17,18 @@ export interface RouterWasmExports {
   content_type_len(id: number): number;
   table_generation(): number;
   route_count(): number;
+  route_request_headers(method: number, ptr: number, len: number, headersPtr: number, headersLen: number): number;
+  // Directives and handler routes
+  needed_header_count(): number;
+  needed_header_ptr(i: number): number;
+  needed_header_len(i: number): number;
+  header_set_text(id: number): bigint;
+  route_kind(route: number): number;
+  route_method(route: number): number;
+  route_path(route: number): bigint;
+  route_line(route: number): number;
+  route_param_count(route: number): number;
+  route_param_name(route: number, i: number): bigint;
   // Run-time route tables
   load_routes(ptr: number, len: number): number;
   load_builtin_routes(): number;

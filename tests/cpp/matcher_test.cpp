@@ -44,13 +44,21 @@ struct Case {
 
 void PrintTo(const Case& c, std::ostream* os) { *os << c.method << " " << std::string(c.target).substr(0, 60); }
 
-Answer guarded_answer(const RouteTable& table, const std::string& method, const std::string& target) {
+// What the matcher and renderer give for one request, read from guarded memory.
+struct Guarded {
+  int status = 0;
+  size_t content_length = 0;
+  std::string allow;
+  std::string body;
+};
+
+Guarded guarded_answer(const RouteTable& table, const std::string& method, const std::string& target) {
   GuardedBytes input(target);
   GuardedBytes scratch(std::string(target.size(), '\0'));
   Match match;
   match_request(table.root, request_method_from_token(method.data(), static_cast<uint32_t>(method.size())),
                 input.data(), static_cast<uint32_t>(target.size()), scratch.mutable_data(), &match);
-  Answer a;
+  Guarded a;
   a.status = match.status;
   uint32_t size = body_size(*match.route, match.params);
   GuardedBytes out(std::string(size, '\0'));
@@ -77,7 +85,7 @@ LoadedTable* Matcher::loaded_ = nullptr;
 
 TEST_P(Matcher, Routes) {
   const Case& c = GetParam();
-  Answer a = guarded_answer(loaded_->table, c.method, c.target);
+  Guarded a = guarded_answer(loaded_->table, c.method, c.target);
   EXPECT_EQ(a.status, c.status) << c.method << " " << c.target;
   if (c.body) {
     EXPECT_EQ(a.body, c.body) << c.method << " " << c.target;
@@ -157,11 +165,11 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(MatcherHead, ContentLengthIsTheGetBodyLength) {
   LoadedTable t = load_table(kTable);
   ASSERT_TRUE(t.ok);
-  Answer get = guarded_answer(t.table, "GET", "/users/42");
-  Answer head = guarded_answer(t.table, "HEAD", "/users/42");
+  Guarded get = guarded_answer(t.table, "GET", "/users/42");
+  Guarded head = guarded_answer(t.table, "HEAD", "/users/42");
   EXPECT_EQ(head.content_length, get.content_length);
   EXPECT_EQ(head.body, "");
-  Answer head_only = guarded_answer(t.table, "HEAD", "/head-only");
+  Guarded head_only = guarded_answer(t.table, "HEAD", "/head-only");
   EXPECT_EQ(head_only.content_length, 9u);  // "head body"
 }
 
@@ -170,7 +178,7 @@ TEST(MatcherLimits, TargetLengthBoundaryIs8192) {
   ASSERT_TRUE(t.ok);
   std::string at_limit = "/files/" + std::string(kMaxTargetLength - 7, 'a');
   ASSERT_EQ(at_limit.size(), kMaxTargetLength);
-  Answer ok = guarded_answer(t.table, "GET", at_limit);
+  Guarded ok = guarded_answer(t.table, "GET", at_limit);
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body.size(), 5 + kMaxTargetLength - 7);
   EXPECT_EQ(guarded_answer(t.table, "GET", at_limit + "a").status, 414);

@@ -34,25 +34,84 @@ std::string read_file(const std::string& path) {
   return out.str();
 }
 
-Answer answer(const RouteTable& table, const std::string& method, const std::string& target) {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = ascii_lower(c);
+  return s;
+}
+
+std::string text(Slice s) { return std::string(s.data, s.size); }
+
+// Adds a field as a set of fields does: a name seen before gets ", value".
+void add_field(Answer& a, const std::string& name, const std::string& value) {
+  auto [it, fresh] = a.headers.emplace(lower(name), value);
+  if (!fresh) it->second += ", " + value;
+}
+
+}  // namespace
+
+std::string vector_handler_body(const std::string& method, const Route& route, const Slice* params) {
+  std::string body = "handler " + method + " " + text(route.path);
+  for (uint32_t i = 0; i < route.param_count; ++i) body += " " + text(route.param_names[i]) + "=" + text(params[i]);
+  return body;
+}
+
+Answer answer(const RouteTable& table, const std::string& method, const std::string& target,
+              const RequestFields& request_fields) {
   std::vector<char> scratch(target.size() + 1);
+  std::vector<HeaderField> fields;
+  for (const auto& [name, value] : request_fields) {
+    fields.push_back(HeaderField{Slice{name.data(), static_cast<uint32_t>(name.size())},
+                                 Slice{value.data(), static_cast<uint32_t>(value.size())}});
+  }
   Match match;
-  match_request(table.root, request_method_from_token(method.data(), static_cast<uint32_t>(method.size())),
-                target.data(), static_cast<uint32_t>(target.size()), scratch.data(), &match);
+  AnswerHead head;
+  RequestMethod m = request_method_from_token(method.data(), static_cast<uint32_t>(method.size()));
+  answer_request(table, m, target.data(), static_cast<uint32_t>(target.size()), scratch.data(), fields.data(),
+                 static_cast<uint32_t>(fields.size()), true, &match, &head);
   Answer a;
-  a.status = match.status;
-  a.content_type.assign(match.route->content_type.data, match.route->content_type.size);
-  uint32_t size = body_size(*match.route, match.params);
-  a.content_length = size;
-  a.has_content_length = status_sends_content_length(match.status);
-  std::string body(size, '\0');
-  uint32_t written = render_body(*match.route, match.params, body.data(), size);
-  if (written != size) throw std::runtime_error("render_body disagrees with body_size");
-  if (!match.head) a.body = body;
-  if (match.status == 405) {
-    char allow[kMaxAllowLength];
-    uint32_t n = format_allow(match.allow, allow, sizeof allow);
-    a.allow.assign(allow, n);
+  if (head.handler) {
+    std::string body = vector_handler_body(method, *head.route, match.params);
+    a.status = 200;
+    a.headers["content-type"] = "text/plain; charset=utf-8";
+    a.headers["content-length"] = std::to_string(body.size());
+    if (!match.head) a.body = body;
+  } else {
+    a.status = head.status;
+    if (head.content_type.size) a.headers["content-type"] = text(head.content_type);
+    if (head.has_content_length) a.headers["content-length"] = std::to_string(head.content_length);
+    if (head.allow) {
+      char allow[kMaxAllowLength];
+      a.headers["allow"] = std::string(allow, format_allow(head.allow, allow, sizeof allow));
+    }
+    uint32_t size = body_size(*head.route, match.params);
+    std::string body(size, '\0');
+    if (render_body(*head.route, match.params, body.data(), size) != size) {
+      throw std::runtime_error("render_body disagrees with body_size");
+    }
+    if (head.send_body) a.body = body;
+    if (head.send_body != (head.has_content_length && !match.head && size > 0)) {
+      throw std::runtime_error("send_body disagrees with the rules");
+    }
+  }
+  // The directives' fields: on top of the answer's own (a set replaces,
+  // which for these names never meets one of the answer's own).
+  HeaderField set[kMaxSetFields];
+  uint32_t n = header_set_fields(table, head.header_set, set, kMaxSetFields);
+  std::map<std::string, bool> seen;
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string name = lower(text(set[i].name));
+    if (!seen[name]) a.headers.erase(name);
+    seen[name] = true;
+    add_field(a, name, text(set[i].value));
+  }
+  if (head.echo) {
+    const Slice& name = table.needed_headers[table.cors->headers_field];
+    std::string value(joined_field_value(fields.data(), static_cast<uint32_t>(fields.size()), name, nullptr, 0), '\0');
+    joined_field_value(fields.data(), static_cast<uint32_t>(fields.size()), name, value.data(),
+                       static_cast<uint32_t>(value.size()));
+    a.headers["access-control-allow-headers"] = value;
   }
   return a;
 }

@@ -50,6 +50,7 @@ using namespace hotpath;
 
 struct Record {  // abi/README.md "response record"
   uint32_t body_ptr, body_len, status, allow, content_type_id, head, generation;
+  uint32_t route, handler, header_set, echo_ptr, echo_len, param_count, params_ptr;
 };
 
 const Record& record() { return *reinterpret_cast<const Record*>(static_cast<uintptr_t>(response_record())); }
@@ -89,18 +90,48 @@ struct Expected {
   MethodMask allow;
   bool head;
   bool rendered;  // the body has placeholders: it needs memory to render
-  std::string content_type, body;
+  bool handler;
+  bool has_content_length;
+  uint32_t header_set;
+  std::string content_type, body, extra, echo;  // extra: the set's fields as "name: value\n" (lowercase names)
 };
 
-Expected expect(const RouteTable& t, RequestMethod method, const std::string& target) {
+// The core's answer, called directly (answer_request), as each ABI must give it.
+Expected expect(const RouteTable& t, RequestMethod method, const std::string& target,
+                const std::vector<HeaderField>& fields = {}, bool handlers = false) {
   uint32_t length = static_cast<uint32_t>(target.size());
   std::vector<char> scratch(length < kMaxTargetLength ? length + 1 : kMaxTargetLength);
   Match match;
-  match_request(t.root, method, target.data(), length, scratch.data(), &match);
-  const Route& r = *match.route;
-  Expected e{match.status, match.allow, match.head, r.parts != nullptr, std::string(r.content_type.data, r.content_type.size), {}};
-  e.body.resize(body_size(r, match.params));
-  render_body(r, match.params, e.body.data(), static_cast<uint32_t>(e.body.size()));
+  AnswerHead head;
+  answer_request(t, method, target.data(), length, scratch.data(), fields.data(), static_cast<uint32_t>(fields.size()),
+                 handlers, &match, &head);
+  Expected e{};
+  e.status = head.status;
+  e.allow = head.allow;
+  e.head = match.head;
+  e.handler = head.handler;
+  e.has_content_length = head.has_content_length;
+  e.header_set = head.header_set;
+  if (!head.handler) {
+    const Route& r = *head.route;
+    e.rendered = r.parts != nullptr;
+    Slice type = t.content_types[head.content_type_id];
+    e.content_type.assign(type.data, type.size);
+    e.body.resize(body_size(r, match.params));
+    render_body(r, match.params, e.body.data(), static_cast<uint32_t>(e.body.size()));
+  }
+  HeaderField set[kMaxSetFields];
+  uint32_t n = header_set_fields(t, head.header_set, set, kMaxSetFields);
+  for (uint32_t i = 0; i < n; ++i) {
+    for (uint32_t j = 0; j < set[i].name.size; ++j) e.extra += ascii_lower(set[i].name.data[j]);
+    e.extra += ": " + std::string(set[i].value.data, set[i].value.size) + "\n";
+  }
+  if (head.echo) {
+    Slice name = t.needed_headers[t.cors->headers_field];
+    e.echo.resize(joined_field_value(fields.data(), static_cast<uint32_t>(fields.size()), name, nullptr, 0));
+    joined_field_value(fields.data(), static_cast<uint32_t>(fields.size()), name, e.echo.data(),
+                       static_cast<uint32_t>(e.echo.size()));
+  }
   return e;
 }
 
@@ -120,7 +151,9 @@ std::string compat_text(const Expected& e) {
   std::string out = std::to_string(e.status) + "\n";
   if (!e.content_type.empty()) out += "content-type: " + e.content_type + "\n";
   if (e.status == 405 && e.allow) out += "allow: " + allow_text(e.allow) + "\n";
-  if (e.head) out += "content-length: " + std::to_string(e.body.size()) + "\n";
+  out += e.extra;
+  if (!e.echo.empty()) out += "access-control-allow-headers: " + e.echo + "\n";
+  if (e.head && e.has_content_length) out += "content-length: " + std::to_string(e.body.size()) + "\n";
   out += "\n";
   if (!e.head) out += e.body;
   return out;
@@ -146,11 +179,11 @@ class Harness {
     hotpath::fuzz::freeze_linear_memory(frozen);
     uint32_t n = static_cast<uint32_t>(payload.size());
     switch (op & 7) {
-      case 0: check_fast(handle_path(p, n), kGet, payload, frozen, true); break;
+      case 0: check_fast(handle_path(p, n), kGet, payload, frozen, true, false); break;
       case 1: {
         uint32_t code = op >> 3;
         RequestMethod m = code < kRequestMethodCount ? static_cast<RequestMethod>(code) : kOther;
-        check_fast(route_request(code, p, n), m, payload, frozen, false);
+        check_fast(route_request(code, p, n), m, payload, frozen, false, true);
         break;
       }
       case 2: check_compat(handle(p, n), payload, frozen); break;
@@ -216,7 +249,8 @@ class Harness {
 
   // The record, the packed i64 and the response_* exports agree, and the
   // answer is the core's (or, frozen, the documented 500).
-  void check_fast(int64_t packed, RequestMethod method, const std::string& target, bool frozen, bool packed_result) {
+  void check_fast(int64_t packed, RequestMethod method, const std::string& target, bool frozen, bool packed_result,
+                  bool handlers) {
     const Record& r = record();
     if (packed_result) {
       FUZZ_CHECK(static_cast<uint64_t>(packed) == ((static_cast<uint64_t>(r.body_ptr) << 32) | r.body_len));
@@ -228,19 +262,27 @@ class Harness {
     FUZZ_CHECK(r.content_type_id < content_type_count());
     std::string body = bytes_at(r.body_ptr, r.body_len);
     std::string type = bytes_at(content_type_ptr(r.content_type_id), content_type_len(r.content_type_id));
-    Expected e = expect(live_->table, method, target);
+    Expected e = expect(live_->table, method, target, {}, handlers);
     if (frozen && e.rendered && r.status == 500) {
       FUZZ_CHECK(body == kInternalError && r.allow == 0 && r.content_type_id == 0);
       return;
     }
     FUZZ_CHECK(r.status == e.status && r.allow == e.allow && r.head == (e.head ? 1u : 0u),
                "status %u allow %u head %u, core says %u %u %d", r.status, r.allow, r.head, e.status, e.allow, e.head);
+    FUZZ_CHECK(r.handler == (e.handler ? 1u : 0u) && r.header_set == e.header_set && r.echo_len == 0,
+               "handler %u set %#x, core says %d %#x", r.handler, r.header_set, e.handler, e.header_set);
+    if (e.handler) {
+      FUZZ_CHECK(r.body_len == 0 && r.route < live_->table.route_count);
+      return;
+    }
     FUZZ_CHECK(type == e.content_type, "content type '%s', core says '%s'", type.c_str(), e.content_type.c_str());
     FUZZ_CHECK(body == e.body, "body of %zu bytes differs from the core's %zu", body.size(), e.body.size());
   }
 
   // The request line as abi/README.md describes it, read independently of
   // abi/compat_format.cpp: METHOD SP TARGET [SP ...] up to "\n" or "\r\n".
+  // Header lines "name: value" follow up to an empty line; lines without a
+  // colon are skipped; at most kMaxHeaderFields are read.
   Expected expect_compat(const std::string& request) {
     std::string line = request.substr(0, request.find('\n'));
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -249,7 +291,29 @@ class Harness {
     bool ok = m > 0 && m < line.size() && line[m] == ' ';
     std::string target = ok ? line.substr(m + 1, line.find(' ', m + 1) - (m + 1)) : std::string();
     if (!ok || target.empty()) return expect(live_->table, kGet, "");
-    return expect(live_->table, request_method_from_token(line.data(), static_cast<uint32_t>(m)), target);
+    header_lines_.clear();
+    std::vector<HeaderField> fields;
+    size_t at = request.find('\n');
+    while (at != std::string::npos && at + 1 < request.size()) {
+      size_t stop = request.find('\n', at + 1);
+      std::string h = request.substr(at + 1, stop == std::string::npos ? std::string::npos : stop - at - 1);
+      if (!h.empty() && h.back() == '\r') h.pop_back();
+      if (h.empty()) break;
+      size_t colon = h.find(':');
+      if (colon != std::string::npos && colon > 0 && fields.size() < kMaxHeaderFields) header_lines_.push_back(h);
+      at = stop;
+    }
+    for (const std::string& h : header_lines_) {
+      size_t colon = h.find(':');
+      size_t v = colon + 1;
+      while (v < h.size() && (h[v] == ' ' || h[v] == '\t')) ++v;
+      size_t w = h.size();
+      while (w > v && (h[w - 1] == ' ' || h[w - 1] == '\t')) --w;
+      if (fields.size() == kMaxHeaderFields) break;
+      fields.push_back(HeaderField{Slice{h.data(), static_cast<uint32_t>(colon)},
+                                   Slice{h.data() + v, static_cast<uint32_t>(w - v)}});
+    }
+    return expect(live_->table, request_method_from_token(line.data(), static_cast<uint32_t>(m)), target, fields);
   }
 
   void check_compat(int64_t packed, const std::string& request, bool frozen) {
@@ -317,8 +381,9 @@ class Harness {
       n = 0xFFFFFFFFu;
     }
     switch (which & 3) {
-      case 0: check_fast(handle_path(p, n), kGet, std::string(), false, true); break;
-      case 1: check_fast(route_request(0, p, n), kGet, std::string(), false, false); break;
+      // The host's mistake, not the client's: a plain 400 (no directives).
+      case 0: handle_path(p, n); check_host_error(); break;
+      case 1: FUZZ_CHECK(route_request(0, p, n) == 400); check_host_error(); break;
       case 2: {
         int64_t packed = handle(p, n);
         std::string text = bytes_at(static_cast<uint32_t>(static_cast<uint64_t>(packed) >> 32), static_cast<uint32_t>(packed));
@@ -332,6 +397,12 @@ class Harness {
         break;
     }
     FUZZ_CHECK(record().status == 400 || (which & 3) == 3);
+  }
+
+  void check_host_error() {
+    const Record& r = record();
+    FUZZ_CHECK(r.status == 400 && r.header_set == 0 && r.handler == 0 && r.allow == 0 && r.content_type_id == 0);
+    FUZZ_CHECK(bytes_at(r.body_ptr, r.body_len) == "Bad Request" && r.generation == generation_);
   }
 
   void check_alloc(const std::string& payload, bool frozen) {
@@ -351,6 +422,7 @@ class Harness {
     std::memset(reinterpret_cast<char*>(static_cast<uintptr_t>(ptr)), 0xA5, size);  // all of it is the caller's
   }
 
+  std::vector<std::string> header_lines_;  // backs the fields of expect_compat
   Table builtin_;
   Table loaded_[2];
   Table* live_ = &builtin_;

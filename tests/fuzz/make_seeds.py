@@ -26,14 +26,14 @@ METHOD_CODES = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 tables = {}
 for path in sorted(list((src / "tests/vectors").glob("*.tsv")) + list((src / "bench").glob("*.tsv"))):
     tables[path.name] = path.read_bytes()
-vectors = [json.loads(l) for l in (src / "tests/vectors/routing.jsonl").read_text().splitlines() if l.strip()]
+def jsonl(name):
+    return [json.loads(l) for l in (src / "tests/vectors" / name).read_text().splitlines() if l.strip()]
+vectors = jsonl("routing.jsonl") + jsonl("directives.jsonl")
 for v in vectors:
     if "table" in v:
         tables.setdefault("inline-" + v["id"].replace("/", "-"), v["table"].encode())
-for line in (src / "tests/vectors/table-errors.jsonl").read_text().splitlines():
-    if line.strip():
-        e = json.loads(line)
-        add("table_parser", "error-" + e["id"].replace("/", "-"), e["table"].encode())
+for e in jsonl("table-errors.jsonl") + jsonl("directive-errors.jsonl"):
+    add("table_parser", "error-" + e["id"].replace("/", "-"), e["table"].encode())
 for name, text in tables.items():
     add("table_parser", name, text)
 
@@ -42,19 +42,21 @@ by_table = {}
 for v in vectors:
     key = v.get("table_file") or "inline-" + v["id"].replace("/", "-")
     table = tables[v["table_file"]] if "table_file" in v else v["table"].encode()
-    by_table.setdefault(key, (table, []))[1].append((v["request"]["method"], v["request"]["path"]))
+    headers = "".join(f"{n}: {x}\r\n" for n, vs in v["request"].get("headers", {}).items()
+                      for x in (vs if isinstance(vs, list) else [vs]))
+    by_table.setdefault(key, (table, []))[1].append((v["request"]["method"], v["request"]["path"], headers))
 github = [l.split("\t") for l in (src / "bench/github-api.requests").read_text().splitlines() if "\t" in l]
-by_table["github-api"] = (tables["github-api.tsv"], [(m, p) for m, p in github])
+by_table["github-api"] = (tables["github-api.tsv"], [(m, p, "") for m, p in github])
 for key, (table, requests) in by_table.items():
-    requests = [(m, p) for m, p in requests if "\n" not in p]
+    requests = [(m, p, h) for m, p, h in requests if "\n" not in p]
     for part in range(0, len(requests), 48):
         chunk = requests[part:part + 48]
-        lines = "".join(f"{m} {p}\n" for m, p in chunk).encode()
+        lines = "".join(f"{m} {p}\n" for m, p, _ in chunk).encode()
         add("match_render", f"{key}-{part}", table + b"\0" + lines)
         calls = record(3, table)
-        for m, p in chunk[:10]:
+        for m, p, h in chunk[:10]:
             code = METHOD_CODES.index(m) if m in METHOD_CODES else 7
-            calls += record(1 | code << 3, p.encode()) + record(2, f"{m} {p} HTTP/1.1\r\n".encode())
+            calls += record(1 | code << 3, p.encode()) + record(2, f"{m} {p} HTTP/1.1\r\n{h}\r\n".encode())
         add("abi", f"{key}-{part}", calls)
 
 # The built-in table of the ABI (bench/c-core.tsv), and its other calls.

@@ -11,8 +11,9 @@
 //    message is non-empty, at most kMaxErrorMessage bytes and starts with
 //    "line N: " for that N. Line 0 is only for errors about no line
 //    (out of memory, size), which the final answer never is here.
-//  - A loaded table holds one route per line that is neither blank nor a
-//    comment, linked in line order, each well-formed (status 200..599,
+//  - A loaded table holds one route per line that is a route (not blank, a
+//    comment or a MIDDLEWARE / ROUTE_MIDDLEWARE line), linked in line order,
+//    numbered in that order (Route::index, RouteTable::routes), each well-formed (status 200..599,
 //    content_type_id naming its content type, template parts summing to
 //    literal_size, placeholders naming captured parameters), and keeps no
 //    pointer into the text: the text is freed (ASan then flags any read of
@@ -80,7 +81,9 @@ uint32_t count_lines(const std::string& text, uint32_t* routes) {
     std::string line = text.substr(start, end - start);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     ++lines;
-    if (line.find_first_not_of(" \t") != std::string::npos && line[0] != '#') ++*routes;
+    bool directive = line.compare(0, 11, "MIDDLEWARE\t") == 0 || line == "MIDDLEWARE" ||
+                     line.compare(0, 17, "ROUTE_MIDDLEWARE\t") == 0 || line == "ROUTE_MIDDLEWARE";
+    if (line.find_first_not_of(" \t") != std::string::npos && line[0] != '#' && !directive) ++*routes;
     start = end + 1;
   }
   return lines;
@@ -96,7 +99,7 @@ uint32_t touch(Slice s) {
 void check_table(const RouteTable& t, uint32_t expected_routes, uint32_t lines) {
   FUZZ_CHECK(t.root != nullptr);
   FUZZ_CHECK(t.route_count == expected_routes, "%u routes for %u route lines", t.route_count, expected_routes);
-  FUZZ_CHECK(t.content_type_count >= 1 && t.content_type_count <= t.route_count + 1);
+  FUZZ_CHECK(t.content_type_count >= 1 && t.content_type_count <= t.route_count + 2);
   Slice error_type = error_content_type();
   FUZZ_CHECK(t.content_types[0].size == error_type.size &&
              std::memcmp(t.content_types[0].data, error_type.data, error_type.size) == 0);
@@ -109,6 +112,18 @@ void check_table(const RouteTable& t, uint32_t expected_routes, uint32_t lines) 
     FUZZ_CHECK(n <= t.route_count, "route list longer than route_count");
     FUZZ_CHECK(r->line > previous_line && r->line <= lines, "line %u after %u of %u", r->line, previous_line, lines);
     previous_line = r->line;
+    FUZZ_CHECK(r->index == n - 1 && t.routes[r->index] == r);
+    for (uint32_t i = 0; i < r->directives.count; ++i) {
+      const Directive& d = *r->directives.steps[i];
+      FUZZ_CHECK(d.kind == kHeaderDirective || d.kind == kRequireHeaderDirective);
+      sink += touch(d.name) + touch(d.value) + touch(d.challenge);
+    }
+    if (r->kind == kHandlerRoute) {
+      FUZZ_CHECK(r->status == 0 && r->body.size == 0 && r->parts == nullptr);
+      sink += touch(r->path) + touch(r->upstream);
+      for (uint32_t i = 0; i < r->param_count; ++i) sink += touch(r->param_names[i]);
+      continue;
+    }
     FUZZ_CHECK(r->status >= 200 && r->status <= 599);
     FUZZ_CHECK(r->method_slot < kRouteMethodCount);
     FUZZ_CHECK(r->param_count <= kMaxParams);
@@ -134,6 +149,15 @@ void check_table(const RouteTable& t, uint32_t expected_routes, uint32_t lines) 
     }
   }
   FUZZ_CHECK(n == t.route_count);
+  for (uint32_t i = 0; i < t.middleware.count; ++i) {
+    const Directive& d = *t.middleware.steps[i];
+    sink += touch(d.name) + touch(d.value) + touch(d.challenge);
+    if (d.kind == kCorsDirective) {
+      for (uint32_t o = 0; o < d.cors->origin_count; ++o) sink += touch(d.cors->origins[o]);
+      sink += touch(d.cors->methods) + touch(d.cors->allow_headers) + touch(d.cors->max_age);
+    }
+  }
+  for (uint32_t i = 0; i < t.needed_header_count; ++i) sink += touch(t.needed_headers[i]);
   (void)sink;
 }
 
@@ -148,6 +172,7 @@ void check_own_paths_match(const RouteTable& t) {
   std::vector<char> scratch(kMaxTargetLength);
   for (const Route* r = t.first_route; r; r = r->next) {
     if (r->method_slot == kRouteAny || !is_static_path(r->path)) continue;
+    if (r->kind == kHandlerRoute) continue;
     Match match;
     match_request(t.root, static_cast<RequestMethod>(r->method_slot), r->path.data, r->path.size, scratch.data(),
                   &match);
@@ -157,6 +182,7 @@ void check_own_paths_match(const RouteTable& t) {
     }
     bool head_declaration = r->method_slot == kHead && match.route != r && match.route->method_slot == kGet &&
                             r->parts == nullptr && r->body.size == 0;
+    if (head_declaration && match.route->kind == kHandlerRoute) continue;
     FUZZ_CHECK(match.route == r || head_declaration,
                "line %u (%.*s) answered by line %u status %u", r->line, static_cast<int>(r->path.size), r->path.data,
                match.route->line, match.status);

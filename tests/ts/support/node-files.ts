@@ -25,6 +25,10 @@ export interface TableErrorVector {
 }
 export const tableErrorVectors: TableErrorVector[] = parseJsonl(readFileSync(`${vectorsDir}table-errors.jsonl`, "utf8"));
 
+/** Directives and handler routes (tests/vectors/README.md, "Directives"). */
+export const directiveVectors: RoutingVector[] = parseJsonl(readFileSync(`${vectorsDir}directives.jsonl`, "utf8"));
+export const directiveErrorVectors: TableErrorVector[] = parseJsonl(readFileSync(`${vectorsDir}directive-errors.jsonl`, "utf8"));
+
 export const tableFiles: Record<string, string> = Object.fromEntries(
   readdirSync(vectorsDir)
     .filter((name) => name.endsWith(".tsv"))

@@ -6,8 +6,10 @@ export interface RoutingVector {
   id: string;
   table?: string;
   table_file?: string;
-  request: { method: string; path: string };
-  expect: { status: number; headers: Record<string, string | null>; body: string };
+  /** headers: one value, or a list for several fields of one name. */
+  request: { method: string; path: string; headers?: Record<string, string | string[]> };
+  /** handler: the answer comes from the vectors' handler (a handler route). */
+  expect: { status: number; headers: Record<string, string | null>; body: string; handler?: boolean };
 }
 
 export function parseJsonl<T>(text: string): T[] {
@@ -15,6 +17,23 @@ export function parseJsonl<T>(text: string): T[] {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => JSON.parse(line) as T);
+}
+
+/** The request's header fields, in order: [name, value] per field. */
+export function requestFields(vector: RoutingVector): [string, string][] {
+  const fields: [string, string][] = [];
+  for (const [name, value] of Object.entries(vector.request.headers ?? {})) {
+    for (const one of Array.isArray(value) ? value : [value]) fields.push([name, one]);
+  }
+  return fields;
+}
+
+/**
+ * The vectors' handler (tests/vectors/README.md, "Handler routes"): its body
+ * for a request method, a route pattern and the decoded parameters.
+ */
+export function vectorHandlerBody(method: string, pattern: string, params: readonly (readonly [string, string])[]): string {
+  return `handler ${method} ${pattern}${params.map(([name, value]) => ` ${name}=${value}`).join("")}`;
 }
 
 export function tableOf(vector: RoutingVector, files: Record<string, string>): string {
