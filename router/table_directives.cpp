@@ -67,7 +67,7 @@ bool Parser::need_header(Slice name, uint32_t* index) {
   }
   if (needed_count == kMaxNeededHeaders) {
     MessageWriter w = fail();
-    w.text("more than ").number(kMaxNeededHeaders - 3).text(" distinct REQUIRE_HEADER names");
+    w.text("more than ").number(kMaxNeededHeaders).text(" distinct request header names read by REQUIRE_HEADER and CORS");
     return finish(w);
   }
   char* lower = arena.allocate_array<char>(name.size ? name.size : 1);

@@ -2,77 +2,106 @@
  * The route-table (TSV) parser in TypeScript: the same format and errors as
  * router/table.cpp, so a table means the same thing on every path.
  */
+import type { CorsPolicy, Directive, DirectiveTable } from "./directives.js";
 import { isRouteMethod, type RouteMethod } from "./methods.js";
 import { parsePattern } from "./pattern.js";
 import { compileTemplate, type CompiledTemplate } from "./render.js";
 import { RouteDefinitionError } from "./route-definition-error.js";
 import { Router, type RouteEntry } from "./router.js";
 import { RouteTableError } from "./route-table-error.js";
+import {
+  MAX_CHAIN_STEPS, MAX_MIDDLEWARE_ROUTE, MAX_NEEDED_HEADERS, parseMiddleware, parseRouteMiddleware, parseUpstream,
+  type RouteStep, type Upstream,
+} from "./table-directives.js";
 
 export interface TableRoute {
   line: number;
   method: RouteMethod;
   path: string;
+  /** 0-based position among the table's routes (ROUTE_MIDDLEWARE's INDEX). */
+  index: number;
+  /** "handler": a PROXY line, answered by a handler (status, contentType and body unused). */
+  kind: "reply" | "handler";
   status: number;
   contentType: string;
   /** BODY with its escapes decoded; may hold {name} placeholders. */
   body: string;
   template: CompiledTemplate;
+  /** Handler routes: where hotpath-server forwards them. */
+  upstream: Upstream | null;
+  /** The route's ROUTE_MIDDLEWARE steps, in table order. */
+  directives: readonly Directive[];
+}
+
+/** A loaded table: its routes and directives. */
+export interface ParsedTable extends DirectiveTable {
+  readonly entries: RouteEntry<TableRoute>[];
+  /** Request header names (lowercase) the directives read, in the core's order. */
+  readonly neededHeaders: readonly string[];
+  readonly cors: CorsPolicy | null;
 }
 
 /** Parses a table; throws RouteTableError ("line N: reason", .line) on the first error. */
 export function parseRouteTable(text: string): RouteEntry<TableRoute>[] {
+  return parseTable(text).entries;
+}
+
+/** Parses a table with its directives; throws RouteTableError on the first error. */
+export function parseTable(text: string): ParsedTable {
   const entries: RouteEntry<TableRoute>[] = [];
   const router = new Router<TableRoute>();  // only to find duplicates, as the C++ loader does
+  const middleware: Directive[] = [];
+  const routeSteps: (RouteStep & { line: number })[] = [];
+  const needed: string[] = [];
+  let cors: CorsPolicy | null = null;
+  let corsLine = 0;
+  let lineNumber = 0;
+  const fail = (reason: string): never => {
+    throw new RouteTableError(lineNumber > 0 ? `line ${lineNumber}: ${reason}` : reason, lineNumber);
+  };
+  const need = (name: string) => {
+    if (needed.includes(name)) return;
+    if (needed.length === MAX_NEEDED_HEADERS) fail(`more than ${MAX_NEEDED_HEADERS} distinct request header names read by REQUIRE_HEADER and CORS`);
+    needed.push(name);
+  };
+  const needFor = (d: Directive) => {
+    if (d.kind === "require") need(d.name);
+    if (d.kind === "cors") for (const name of ["origin", "access-control-request-method", "access-control-request-headers"]) need(name);
+  };
   const lines = text.replace(/^\uFEFF/, "").split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
   lines.forEach((rawLine, index) => {
-    const lineNumber = index + 1;
+    lineNumber = index + 1;
     const line = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
-    const fail = (reason: string): never => {
-      throw new RouteTableError(`line ${lineNumber}: ${reason}`, lineNumber);
-    };
     if (/^[ \t]*$/.test(line) || line.startsWith("#")) return;
     const fields = line.split("\t");
-    const method = fields[0]!;
-    if (!isRouteMethod(method)) {
-      const shown = method.length > 24 ? method.slice(0, 24) + "..." : method;
-      fail(`unknown method or directive '${shown.replace(/[\u0000-\u001f\u007f]/g, "?")}' (methods: GET HEAD POST PUT PATCH DELETE OPTIONS ANY, in capitals)`);
+    const word = fields[0]!;
+    if (isRouteMethod(word) || word === "ROUTE") {
+      addRoute(parseRouteLine(word === "ROUTE" ? fields.slice(1) : fields, word === "ROUTE", lineNumber, entries.length, fail));
+    } else if (word === "PROXY" || word === "PROXY_UNIX" || word === "PROXY_TCP") {
+      addRoute(parseHandlerLine(fields, lineNumber, entries.length, fail));
+    } else if (word === "MIDDLEWARE") {
+      const d = parseMiddleware(fields, lineNumber, middleware.length, corsLine, fail);
+      if (d.kind === "cors") {
+        cors = d.cors;
+        corsLine = lineNumber;
+      }
+      needFor(d);
+      middleware.push(d);
+    } else if (word === "ROUTE_MIDDLEWARE") {
+      const step = parseRouteMiddleware(fields, lineNumber, fail);
+      needFor(step.directive);
+      routeSteps.push({ ...step, line: lineNumber });
+    } else {
+      const shown = word.length > 24 ? word.slice(0, 24) + "..." : word;
+      fail(
+        `unknown method or directive '${shown.replace(/[\u0000-\u001f\u007f]/g, "?")}' (methods: GET HEAD POST PUT PATCH DELETE OPTIONS ANY, ` +
+          "in capitals; directives: ROUTE PROXY PROXY_UNIX PROXY_TCP MIDDLEWARE ROUTE_MIDDLEWARE)",
+      );
     }
-    if (fields.length < 4 || fields.length > 5) {
-      fail(`expected 5 tab-separated fields METHOD PATH STATUS CONTENT-TYPE BODY, found ${fields.length}` +
-        (fields.length > 5 ? " (write a tab inside BODY as \\t)" : ""));
-    }
-    const [, path = "", statusText = "", contentType = "", rawBody = ""] = fields;
-    let params: string[] = [];
-    try {
-      params = parsePattern(path).filter((s) => s.kind !== "static").map((s) => s.text);
-    } catch (error) {
-      fail((error as Error).message);
-    }
-    if (!/^[0-9]{3}$/.test(statusText) || Number(statusText) < 200 || Number(statusText) > 599) {
-      fail(`invalid status '${statusText}': expected three digits from 200 to 599`);
-    }
-    const status = Number(statusText);
-    if (/[^\t\u0020-\u007e]/.test(contentType)) fail(`invalid content type '${contentType}': only printable ASCII is allowed`);
-    if (/^[ \t]*$/.test(contentType) && status !== 204 && status !== 304) {
-      fail("missing content type (it may be empty only for status 204 and 304)");
-    }
-    const body = decodeBodyEscapes(rawBody, fail);
-    let template: CompiledTemplate;
-    try {
-      template = compileTemplate(body, contentType, params);
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-    if (body !== "" && (status === 204 || status === 304)) fail(`status ${status} must have an empty body`);
-    const entry: RouteEntry<TableRoute> = {
-      method: method as RouteMethod,
-      path,
-      value: { line: lineNumber, method: method as RouteMethod, path, status, contentType, body, template },
-      headDeclaration: method === "HEAD" && body === "",
-      origin: `line ${lineNumber}`,
-    };
+  });
+
+  function addRoute(entry: RouteEntry<TableRoute>): void {
     try {
       router.add(entry);
     } catch (error) {
@@ -80,8 +109,99 @@ export function parseRouteTable(text: string): RouteEntry<TableRoute>[] {
       throw error;
     }
     entries.push(entry);
+  }
+
+  // ROUTE_MIDDLEWARE onto its routes, once every route is known.
+  const byRoute = new Map<number, Directive[]>();
+  for (const step of routeSteps) {
+    lineNumber = step.line;
+    if (step.routeIndex >= entries.length) {
+      fail(`ROUTE_MIDDLEWARE names route ${step.routeIndex}, but the table has ${entries.length} ${entries.length === 1 ? "route" : "routes"} (numbered from 0 in table order)`);
+    }
+    if (step.routeIndex >= MAX_MIDDLEWARE_ROUTE) fail(`ROUTE_MIDDLEWARE supports routes numbered below ${MAX_MIDDLEWARE_ROUTE}`);
+    const list = byRoute.get(step.routeIndex) ?? [];
+    if (list.length === MAX_CHAIN_STEPS) fail(`more than ${MAX_CHAIN_STEPS} ROUTE_MIDDLEWARE lines for route ${step.routeIndex}`);
+    list.push(step.directive);
+    byRoute.set(step.routeIndex, list);
+  }
+  for (const [routeIndex, list] of byRoute) entries[routeIndex]!.value.directives = list;
+  const none: readonly Directive[] = [];
+  return {
+    entries,
+    middleware,
+    neededHeaders: needed,
+    cors,
+    routeDirectives: (i) => entries[i]?.value.directives ?? none,
+  };
+}
+
+/** METHOD PATH STATUS CONTENT-TYPE [BODY] (after ROUTE, when `routeWord`). */
+function parseRouteLine(fields: string[], routeWord: boolean, line: number, index: number, fail: (reason: string) => never): RouteEntry<TableRoute> {
+  if (fields.length < 4 || fields.length > 5) {
+    fail(
+      `expected ${routeWord ? "ROUTE and " : ""}5 tab-separated fields METHOD PATH STATUS CONTENT-TYPE BODY, found ${fields.length}` +
+        (fields.length > 5 ? " (write a tab inside BODY as \\t)" : ""),
+    );
+  }
+  const method = fields[0]!;
+  if (!isRouteMethod(method)) fail(`unknown method ${quoteWord(method)} (methods: GET HEAD POST PUT PATCH DELETE OPTIONS ANY, in capitals)`);
+  const [, path = "", statusText = "", contentType = "", rawBody = ""] = fields;
+  const params = patternParams(path, fail);
+  if (!/^[0-9]{3}$/.test(statusText) || Number(statusText) < 200 || Number(statusText) > 599) {
+    fail(`invalid status '${statusText}': expected three digits from 200 to 599`);
+  }
+  const status = Number(statusText);
+  if (/[^\t\u0020-\u007e]/.test(contentType)) fail(`invalid content type '${contentType}': only printable ASCII is allowed`);
+  if (/^[ \t]*$/.test(contentType) && status !== 204 && status !== 304) {
+    fail("missing content type (it may be empty only for status 204 and 304)");
+  }
+  const body = decodeBodyEscapes(rawBody, fail);
+  let template: CompiledTemplate;
+  try {
+    template = compileTemplate(body, contentType, params);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  if (body !== "" && (status === 204 || status === 304)) fail(`status ${status} must have an empty body`);
+  const routeMethod = method as RouteMethod;
+  return {
+    method: routeMethod,
+    path,
+    value: { line, method: routeMethod, path, index, kind: "reply", status, contentType, body, template, upstream: null, directives: [] },
+    headDeclaration: method === "HEAD" && body === "",
+    origin: `line ${line}`,
+  };
+}
+
+/** PROXY, PROXY_UNIX, PROXY_TCP lines: handler routes. */
+function parseHandlerLine(fields: string[], line: number, index: number, fail: (reason: string) => never): RouteEntry<TableRoute> {
+  const method = fields[1] ?? "";
+  const upstream = parseUpstream(fields, fail, () => {
+    if (!isRouteMethod(method)) fail(`unknown method ${quoteWord(method)} (methods: GET HEAD POST PUT PATCH DELETE OPTIONS ANY, in capitals)`);
   });
-  return entries;
+  const path = fields[2]!;
+  patternParams(path, fail);
+  const routeMethod = method as RouteMethod;
+  const template: CompiledTemplate = { mode: "raw", parts: [], fixed: "" };
+  return {
+    method: routeMethod,
+    path,
+    value: { line, method: routeMethod, path, index, kind: "handler", status: 0, contentType: "", body: "", template, upstream, directives: [] },
+    origin: `line ${line}`,
+  };
+}
+
+function patternParams(path: string, fail: (reason: string) => never): string[] {
+  try {
+    return parsePattern(path).filter((s) => s.kind !== "static").map((s) => s.text);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
+function quoteWord(word: string): string {
+  const shown = word.length > 24 ? word.slice(0, 24) + "..." : word;
+  return `'${shown.replace(/[\u0000-\u001f\u007f]/g, "?")}'`;
 }
 
 function decodeBodyEscapes(raw: string, fail: (reason: string) => never): string {
