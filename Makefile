@@ -11,8 +11,8 @@
 #   make fuzz       libFuzzer targets (tests/fuzz) under ASan+UBSan, FUZZ_SECONDS (60) each
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
 #   make bootstrap  install what is missing (apt packages as root; npm ci)
-#   make native     build/hotpath-server
-#   make run        serve bench/c-core.tsv on 127.0.0.1:3000
+#   make native     build/hotpath-server (needs only cmake and a C++ compiler)
+#   make run        serve ROUTES (bench/c-core.tsv) on HOST:PORT (127.0.0.1:3000)
 #   make clean
 
 BUILD ?= build
@@ -25,7 +25,7 @@ ifneq ($(origin CXX),default)
 CMAKE_CXX := -DCMAKE_CXX_COMPILER=$(CXX)
 endif
 
-.PHONY: all build native bench-native bootstrap-bench test test-cpp test-ts test-asan test-valgrind test-load bench-router bootstrap deps run clean wasm FORCE
+.PHONY: all build native bench-native bootstrap-bench test test-cpp test-ts test-asan test-valgrind test-load bench-router bootstrap deps deps-native run clean wasm FORCE
 
 all: build wasm
 
@@ -34,10 +34,14 @@ all: build wasm
 deps:
 	@scripts/bootstrap.sh --quiet
 
+# What hotpath-server alone needs (cmake, a compiler): no npm ci.
+deps-native:
+	@scripts/bootstrap.sh --quiet --native
+
 bootstrap:
 	scripts/bootstrap.sh
 
-$(BUILD)/CMakeCache.txt: CMakeLists.txt | deps
+$(BUILD)/CMakeCache.txt: CMakeLists.txt | deps-native
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_CXX)
 
 build: deps $(BUILD)/CMakeCache.txt
@@ -180,14 +184,18 @@ bench-native: native
 	bench/native-bench.sh
 
 bench-router: build
+	@[ -x $(BUILD)/router_bench ] || { echo "router_bench was not built: Google Benchmark (libbenchmark-dev) is missing; make bootstrap installs it"; exit 1; }
 	$(BUILD)/router_bench --benchmark_repetitions=$${BENCH_REPEAT:-5} --benchmark_report_aggregates_only=true \
 	  --benchmark_counters_tabular=true
 
-native: deps $(BUILD)/CMakeCache.txt
+native: deps-native $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) --target hotpath-server -j $(JOBS)
 
+# make run [PORT=3000] [HOST=127.0.0.1] [ROUTES=bench/c-core.tsv] [THREADS=N]
+PORT ?= 3000
+HOST ?= 127.0.0.1
 run: native
-	$(BUILD)/hotpath-server --config bench/c-core.tsv --host 127.0.0.1 --port 3000
+	$(BUILD)/hotpath-server --config $(ROUTES) --host $(HOST) --port $(PORT)$(if $(THREADS), --threads $(THREADS))
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) dist
