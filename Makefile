@@ -3,7 +3,8 @@
 #   make            build everything buildable (library, tests, benchmarks)
 #   make test       all tests: test-cpp (C++ unit tests, shared vectors, wasm32
 #                   link) and test-ts (typecheck; Vitest on Node with the real
-#                   router.wasm, wrangler dev; Vitest inside workerd)
+#                   router.wasm, wrangler dev; Vitest inside workerd; the same
+#                   TypeScript suites under bun test)
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
@@ -59,6 +60,7 @@ test-ts: deps wasm native
 	npx tsc --noEmit -p .
 	$(OFFLINE_ENV) npx vitest run
 	$(OFFLINE_ENV) npx vitest run --config vitest.workers.config.ts
+	$(OFFLINE_ENV) node_modules/.bin/bun test
 
 $(ASAN_BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=ON $(CMAKE_CXX)
