@@ -70,12 +70,7 @@ export async function buildHotpathServer(options: NativeBuildOptions = {}): Prom
         "serve with HotpathServer (Bun, Node) or router.wasm instead, or run it on Linux",
     );
   }
-  const compiler = options.compiler ?? (process.env["CXX"] || "c++");
-  const identity = compilerIdentity(compiler);
-  const sources = await serverSources(root);
-  const key = await buildKey(root, sources, identity);
-  const cache = options.cacheDir ?? cacheDirectory();
-  const folder = join(cache, `${BINARY}-${key}`);
+  const { compiler, identity, sources, cache, folder } = await plan({ ...options, root });
   const binary = join(folder, BINARY);
   if (await executable(binary)) return binary;
 
@@ -101,6 +96,20 @@ export async function buildHotpathServer(options: NativeBuildOptions = {}): Prom
   }
   progress(`hotpath: built ${binary} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return binary;
+}
+
+/** The folder the build of the sources under `root` with this compiler lives in (built or not). */
+export async function hotpathServerCacheFolder(options: NativeBuildOptions = {}): Promise<string> {
+  return (await plan({ ...options, root: options.root ?? (await packageRoot()) })).folder;
+}
+
+async function plan(options: NativeBuildOptions & { root: string }) {
+  const compiler = options.compiler ?? (process.env["CXX"] || "c++");
+  const identity = compilerIdentity(compiler);
+  const sources = await serverSources(options.root);
+  const key = await buildKey(options.root, sources, identity);
+  const cache = options.cacheDir ?? cacheDirectory();
+  return { compiler, identity, sources, cache, folder: join(cache, `${BINARY}-${key}`) };
 }
 
 /** $HOTPATH_CACHE_DIR, else $XDG_CACHE_HOME/hotpath, else ~/.cache/hotpath. */
