@@ -4,7 +4,8 @@
 #   make test       all tests: test-cpp (C++ unit tests, shared vectors, wasm32
 #                   link) and test-ts (typecheck; Vitest on Node with the real
 #                   router.wasm, wrangler dev; Vitest inside workerd; the same
-#                   TypeScript suites under bun test)
+#                   TypeScript suites under bun test) and test-user (the npm
+#                   tarball in fresh projects; the original README's commands)
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
@@ -26,7 +27,7 @@ ifneq ($(origin CXX),default)
 CMAKE_CXX := -DCMAKE_CXX_COMPILER=$(CXX)
 endif
 
-.PHONY: all build native bench-native bootstrap-bench test test-cpp test-ts test-asan test-valgrind test-load bench-router bootstrap deps deps-native run clean wasm FORCE
+.PHONY: all build native bench-native bootstrap-bench test test-cpp test-ts test-user test-asan test-valgrind test-load bench-router bootstrap deps deps-native run clean wasm FORCE
 
 all: build wasm
 
@@ -48,7 +49,7 @@ $(BUILD)/CMakeCache.txt: CMakeLists.txt | deps-native
 build: deps $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
-test: test-cpp test-ts
+test: test-cpp test-ts test-user
 
 test-cpp: build
 	$(CTEST) --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -61,6 +62,13 @@ test-ts: deps wasm native
 	$(OFFLINE_ENV) npx vitest run
 	$(OFFLINE_ENV) npx vitest run --config vitest.workers.config.ts
 	$(OFFLINE_ENV) node_modules/.bin/bun test
+
+# What a user does (vitest.user.config.ts): the packed tarball installed into
+# fresh projects outside the repository (tests/package), and the original
+# README's commands as written (tests/commands). Offline: nothing beyond what
+# npm ci fetched.
+test-user: deps wasm native
+	$(OFFLINE_ENV) npx vitest run --config vitest.user.config.ts
 
 $(ASAN_BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=ON $(CMAKE_CXX)
