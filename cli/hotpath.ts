@@ -41,13 +41,19 @@ exit status: 0 done, 1 a bad table or a failure, 2 a usage error
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && (rest.includes("--help") || rest.includes("-h"))) {
+    process.stdout.write(HELP);  // `hotpath wasm --help`: one page covers every command
+    return 0;
+  }
   switch (command) {
     case undefined:
+      process.stderr.write(HELP);  // no command: a usage error
+      return 2;
     case "-h":
     case "--help":
     case "help":
       process.stdout.write(HELP);
-      return command === undefined ? 2 : 0;
+      return 0;
     case "-v":
     case "--version":
       process.stdout.write(`${(await readPackage()).version}\n`);
