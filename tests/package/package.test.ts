@@ -266,6 +266,10 @@ describe("hotpath check and hotpath wasm", () => {
     const help = await hotpath("--help");
     expect(help.code).toBe(0);
     for (const command of ["check", "wasm", "serve", "init worker"]) expect(help.stdout).toContain(`hotpath ${command}`);
+    expect((await hotpath("wasm", "--help")).stdout).toBe(help.stdout);
+    const none = await hotpath();
+    expect([none.code, none.stderr]).toEqual([2, help.stdout]);
+    expect((await hotpath("--version")).stdout).toBe("0.2.0\n");
   });
 
   it("wasm: a bad table is FILE:LINE: reason, exit 1, and writes nothing", async () => {
