@@ -3,7 +3,9 @@
 #   make            build everything buildable (library, tests, benchmarks)
 #   make test       all tests: test-cpp (C++ unit tests, shared vectors, wasm32
 #                   link) and test-ts (typecheck; Vitest on Node with the real
-#                   router.wasm, wrangler dev; Vitest inside workerd)
+#                   router.wasm, wrangler dev; Vitest inside workerd; the same
+#                   TypeScript suites under bun test) and test-user (the npm
+#                   tarball in fresh projects; the original README's commands)
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
@@ -11,8 +13,8 @@
 #   make fuzz       libFuzzer targets (tests/fuzz) under ASan+UBSan, FUZZ_SECONDS (60) each
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
 #   make bootstrap  install what is missing (apt packages as root; npm ci)
-#   make native     build/hotpath-server
-#   make run        serve bench/c-core.tsv on 127.0.0.1:3000
+#   make native     build/hotpath-server (needs only cmake and a C++ compiler)
+#   make run        serve ROUTES (bench/c-core.tsv) on HOST:PORT (127.0.0.1:3000)
 #   make clean
 
 BUILD ?= build
@@ -25,7 +27,7 @@ ifneq ($(origin CXX),default)
 CMAKE_CXX := -DCMAKE_CXX_COMPILER=$(CXX)
 endif
 
-.PHONY: all build native bench-native bootstrap-bench test test-cpp test-ts test-asan test-valgrind test-load bench-router bootstrap deps run clean wasm FORCE
+.PHONY: all build native bench-native bootstrap-bench test test-cpp test-ts test-user test-asan test-valgrind test-load bench-router bootstrap deps deps-native run clean wasm FORCE
 
 all: build wasm
 
@@ -34,16 +36,20 @@ all: build wasm
 deps:
 	@scripts/bootstrap.sh --quiet
 
+# What hotpath-server alone needs (cmake, a compiler): no npm ci.
+deps-native:
+	@scripts/bootstrap.sh --quiet --native
+
 bootstrap:
 	scripts/bootstrap.sh
 
-$(BUILD)/CMakeCache.txt: CMakeLists.txt | deps
+$(BUILD)/CMakeCache.txt: CMakeLists.txt | deps-native
 	$(CMAKE) -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_CXX)
 
 build: deps $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) -j $(JOBS)
 
-test: test-cpp test-ts
+test: test-cpp test-ts test-user
 
 test-cpp: build
 	$(CTEST) --test-dir $(BUILD) --output-on-failure -j $(JOBS)
@@ -55,6 +61,14 @@ test-ts: deps wasm native
 	npx tsc --noEmit -p .
 	$(OFFLINE_ENV) npx vitest run
 	$(OFFLINE_ENV) npx vitest run --config vitest.workers.config.ts
+	$(OFFLINE_ENV) node_modules/.bin/bun test
+
+# What a user does (vitest.user.config.ts): the packed tarball installed into
+# fresh projects outside the repository (tests/package), and the original
+# README's commands as written (tests/commands). Offline: nothing beyond what
+# npm ci fetched.
+test-user: deps wasm native
+	$(OFFLINE_ENV) npx vitest run --config vitest.user.config.ts
 
 $(ASAN_BUILD)/CMakeCache.txt: CMakeLists.txt | deps
 	$(CMAKE) -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DHOTPATH_SANITIZE=ON $(CMAKE_CXX)
@@ -180,14 +194,18 @@ bench-native: native
 	bench/native-bench.sh
 
 bench-router: build
+	@[ -x $(BUILD)/router_bench ] || { echo "router_bench was not built: Google Benchmark (libbenchmark-dev) is missing; make bootstrap installs it"; exit 1; }
 	$(BUILD)/router_bench --benchmark_repetitions=$${BENCH_REPEAT:-5} --benchmark_report_aggregates_only=true \
 	  --benchmark_counters_tabular=true
 
-native: deps $(BUILD)/CMakeCache.txt
+native: deps-native $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) --target hotpath-server -j $(JOBS)
 
+# make run [PORT=3000] [HOST=127.0.0.1] [ROUTES=bench/c-core.tsv] [THREADS=N]
+PORT ?= 3000
+HOST ?= 127.0.0.1
 run: native
-	$(BUILD)/hotpath-server --config bench/c-core.tsv --host 127.0.0.1 --port 3000
+	$(BUILD)/hotpath-server --config $(ROUTES) --host $(HOST) --port $(PORT)$(if $(THREADS), --threads $(THREADS))
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) dist

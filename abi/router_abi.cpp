@@ -5,16 +5,13 @@
 // wasm-ld does not wrap the exports). The route table compiled in at build
 // time is parsed on first use.
 #include "../router/router.h"
+#include "builtin_routes.h"
 #include "compat_format.h"
 #include "wasm_memory.h"
 
 #define HOTPATH_EXPORT(name) extern "C" __attribute__((export_name(#name), visibility("default")))
 
 namespace hotpath::wasm {
-
-// Generated from the route table at build time (abi/embed_routes.sh).
-extern const char kEmbeddedRoutes[];
-extern const uint32_t kEmbeddedRoutesLength;
 
 namespace {
 
@@ -50,6 +47,7 @@ Region echo_text;     // a joined Access-Control-Request-Headers
 Region arenas[2];     // the live table and the one being loaded
 uint32_t live_arena;
 bool table_ready;
+bool builtin_failed;  // the built-in table did not load at start
 RouteTable table;
 uint32_t generation;
 LoadError last_error;
@@ -94,11 +92,22 @@ bool load(const char* text, uint32_t length) {
   }
 }
 
+bool load_builtin() {
+  BuiltinRoutes builtin = builtin_routes();
+  if (!builtin.in_memory) {
+    set_error("the built-in route table is outside wasm memory");
+    return false;
+  }
+  return load(builtin.data, builtin.length);
+}
+
 void ensure_table() {
   if (table_ready) return;
-  if (!load(kEmbeddedRoutes, kEmbeddedRoutesLength)) {
-    // Checked at build time, so only memory can fail here: serve an empty
-    // table (every path 404) and keep the error readable.
+  if (!load_builtin()) {
+    // Checked when it was built in (make wasm, hotpath wasm), so memory, or
+    // a module altered since, fails here: serve an empty table (every path
+    // 404), say so through builtin_routes_status, keep the error readable.
+    builtin_failed = true;
     LoadError kept = last_error;
     load("", 0);
     last_error = kept;
@@ -378,7 +387,11 @@ HOTPATH_EXPORT(load_routes) uint32_t load_routes(const char* text, uint32_t leng
 }
 HOTPATH_EXPORT(load_builtin_routes) uint32_t load_builtin_routes() {
   ensure_table();
-  return load(kEmbeddedRoutes, kEmbeddedRoutesLength) ? 0 : 1;
+  return load_builtin() ? 0 : 1;
+}
+HOTPATH_EXPORT(builtin_routes_status) uint32_t builtin_routes_status() {
+  ensure_table();
+  return builtin_failed ? 1 : 0;
 }
 HOTPATH_EXPORT(load_error_line) uint32_t load_error_line() { return last_error.line; }
 HOTPATH_EXPORT(load_error_ptr) uint32_t load_error_ptr() { return reinterpret_cast<uintptr_t>(last_error.message); }

@@ -16,12 +16,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { constants, rmSync } from "node:fs";
-import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 
+import { hotpathServerBinary } from "./native-build.js";
 import { isReply, type Reply } from "./reply.js";
 import { routeTableText, toTableLine, type TableMethod, type TableRoute } from "./route-table-writer.js";
 
@@ -32,7 +32,7 @@ export interface CServerListenOptions {
   hostname?: string;
   /** Worker threads (`--threads`; default: the server's, physical cores). */
   threads?: number;
-  /** The hotpath-server executable (default: env HOTPATH_SERVER_BINARY, else the package's build/hotpath-server). */
+  /** The hotpath-server executable (default: env HOTPATH_SERVER_BINARY, else a checkout's build/hotpath-server, else built from the package's sources on first use and cached). */
   binary?: string;
   /** `--max-connections` */
   maxConnections?: number;
@@ -304,28 +304,11 @@ async function waitForConnect(host: string, port: number, child: ChildProcess): 
 // ---- the executable ---------------------------------------------------------
 
 /**
- * build/hotpath-server of this package. The module lives in adapters/ when
- * run from source and in dist/adapters/ once compiled, so the package root
- * is found by walking up to the package.json named @hotpath/server.
+ * A repository checkout's build/hotpath-server, else the package's sources
+ * built on first use with the system compiler and cached (native-build.ts).
  */
-async function defaultBinary(): Promise<string> {
-  let dir = new URL(".", import.meta.url);
-  if (dir.protocol !== "file:") {
-    throw new Error("cannot locate build/hotpath-server from a non-file module URL: pass options.binary or set HOTPATH_SERVER_BINARY");
-  }
-  for (;;) {
-    try {
-      const manifest = JSON.parse(await readFile(new URL("package.json", dir), "utf8")) as { name?: unknown };
-      if (manifest.name === "@hotpath/server") return fileURLToPath(new URL("build/hotpath-server", dir));
-    } catch {
-      // no (readable) package.json here: keep walking up
-    }
-    const parent = new URL("..", dir);
-    if (parent.href === dir.href) {
-      throw new Error("cannot find the @hotpath/server package root to locate build/hotpath-server: pass options.binary or set HOTPATH_SERVER_BINARY");
-    }
-    dir = parent;
-  }
+function defaultBinary(): Promise<string> {
+  return hotpathServerBinary();
 }
 
 async function checkBinary(binary: string): Promise<void> {
@@ -334,9 +317,9 @@ async function checkBinary(binary: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      throw new Error(`hotpath-server not found at ${binary}: run \`make native\` to build it (or pass options.binary / set HOTPATH_SERVER_BINARY)`);
+      throw new Error(`hotpath-server not found at ${binary} (options.binary or HOTPATH_SERVER_BINARY): unset them to build it from the package's sources`);
     }
-    throw new Error(`cannot run hotpath-server at ${binary} (${code ?? String(error)}): run \`make native\` to build it`);
+    throw new Error(`cannot run hotpath-server at ${binary} (${code ?? String(error)})`);
   }
 }
 

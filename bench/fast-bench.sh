@@ -3,11 +3,11 @@
 # Bun.serve with a routes table (the ceiling), same routes, same run, wrk on
 # /hello/rai and /. Each server is pinned to CPU 0 and wrk to CPU 1; req/s
 # and the server's CPU time per request are reported, median of repeats.
-#   WRK_DURATION=10  BENCH_REPEAT=3  WRK_CONNECTIONS=64
+#   WRK_DURATION=10 (or 10s, 2m)  BENCH_REPEAT=3  WRK_CONNECTIONS=64
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-duration=${WRK_DURATION:-10}
+duration=$(duration_seconds WRK_DURATION "${WRK_DURATION:-10}")
 repeat=${BENCH_REPEAT:-3}
 connections=${WRK_CONNECTIONS:-64}
 server_cpu=${SERVER_CPU:-0}

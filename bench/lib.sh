@@ -2,6 +2,22 @@
 # Each run: wrk pinned to $client_cpu against a server pinned to $server_cpu;
 # req/s from wrk, server CPU per request from /proc over its process tree.
 
+# duration_seconds NAME VALUE: whole seconds from wrk's duration forms (10,
+# 10s, 2m, 1h; as bench/suite/duration.mjs), or a message and exit 1.
+duration_seconds() {
+  local name=$1 value=$2
+  if [[ $value =~ ^([0-9]+)(s|m|h)?$ ]] && [ "${BASH_REMATCH[1]}" -ge 1 ]; then
+    case ${BASH_REMATCH[2]} in
+      m) echo $((BASH_REMATCH[1] * 60)) ;;
+      h) echo $((BASH_REMATCH[1] * 3600)) ;;
+      *) echo "${BASH_REMATCH[1]}" ;;
+    esac
+  else
+    echo "bench: $name must be a duration as wrk takes it (10, 10s, 2m or 1h, at least 1s), not '$value'" >&2
+    exit 1
+  fi
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 wait_ready() {  # port, path, expected body: a 404 or a wrong body is not ready

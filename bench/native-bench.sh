@@ -5,10 +5,11 @@
 # and wrk to CPU 1 (taskset); on 2 cores wrk often saturates before the
 # server, so the fair figure is the server's CPU time per request, read from
 # /proc over the server's whole process tree during the run.
-#   WRK_DURATION=10  BENCH_REPEAT=3  WRK_CONNECTIONS=64  PIPELINE=16
+#   WRK_DURATION=10 (or 10s, 2m)  BENCH_REPEAT=3  WRK_CONNECTIONS=64  PIPELINE=16
 set -euo pipefail
 cd "$(dirname "$0")/.."
-duration=${WRK_DURATION:-10}
+source bench/lib.sh
+duration=$(duration_seconds WRK_DURATION "${WRK_DURATION:-10}")
 repeat=${BENCH_REPEAT:-3}
 connections=${WRK_CONNECTIONS:-64}
 export PIPELINE=${PIPELINE:-16}
@@ -29,7 +30,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-source bench/lib.sh
 
 # Server 1: hotpath-server, one thread.
 hp_port=$(free_port)

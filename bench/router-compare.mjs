@@ -38,9 +38,11 @@ import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
 
+import { envDuration } from "./suite/duration.mjs";
+
 const root = fileURLToPath(new URL("..", import.meta.url));
 const repeat = Number(process.env.BENCH_REPEAT ?? 5);
-const seconds = Number(process.env.BENCH_SECONDS ?? 1);
+const seconds = envDuration("BENCH_SECONDS", 1, { min: 0.001 });
 const child = process.argv.includes("--child");
 const runtime = typeof Bun !== "undefined" ? `Bun ${Bun.version}` : `Node ${process.versions.node}`;
 const version = (name) => JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, "utf8")).version;

@@ -9,7 +9,7 @@
 // drift in machine speed hits all of them alike; medians over valid runs.
 //
 //   TARGETS=c-core,nginx,...   comma list (default: all); TARGETS=list lists them
-//   WRK_DURATION=10  WRK_THREADS=<client CPUs>  WRK_CONNECTIONS=64
+//   WRK_DURATION=10 (wrk's forms: 10, 10s, 2m)  WRK_THREADS=<client CPUs>  WRK_CONNECTIONS=64
 //   BENCH_PATH=/hello/rai  BENCH_EXPECT=<body>  PIPELINE=1  BENCH_WARMUP=2  BENCH_REPEAT=3
 //   PIN=auto|none|server:0-7,client:8-15   BENCH_OUT=bench/results
 //   FAST_SERVER_C_THREADS, NGINX_WORKERS, WASM_WORKERS (default: one per server CPU)
@@ -30,6 +30,7 @@ import { formatCpuList, allowedCpus, CLOCK_TICKS, parseCpuList, sampleRss, treeP
 import { markdownTable, svgChart } from "./suite/report.mjs";
 import { expectedAnswer, parseTable } from "./suite/table.mjs";
 import { TARGET_NAMES, TARGETS, which } from "./suite/targets.mjs";
+import { parseDuration } from "./suite/duration.mjs";
 import { parseWrk, runWrk, wrkArgs } from "./suite/wrk.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -49,12 +50,13 @@ function envInt(name, fallback, min = 1) {
   return n;
 }
 
-function envNumber(name, fallback, min = 0) {
+/** Whole seconds, in wrk's forms (10, 10s, 2m, 1h): they go to wrk's -d. */
+function envDuration(name, fallback, min = 0) {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new SuiteError(`${name} must be a number >= ${min}, not '${raw}'`);
-  return n;
+  const seconds = parseDuration(name, raw, { min, whole: true });
+  if (seconds instanceof Error) throw new SuiteError(seconds.message);
+  return seconds;
 }
 
 /** PIN: auto (default), none, or "server:LIST,client:LIST" (either part may be left out). */
@@ -99,11 +101,11 @@ function readSettings() {
     targets: null,  // filled by main
     path,
     expect: process.env.BENCH_EXPECT ?? null,
-    wrkDuration: envNumber("WRK_DURATION", 10, 1),
+    wrkDuration: envDuration("WRK_DURATION", 10, 1),
     wrkThreads: threads,
     wrkConnections: connections,
     pipeline: envInt("PIPELINE", 1),
-    warmup: envNumber("BENCH_WARMUP", 2, 0),
+    warmup: envDuration("BENCH_WARMUP", 2, 0),
     repeat: envInt("BENCH_REPEAT", 3),
     pin: { mode: pin.mode, server: pin.server ? formatCpuList(pin.server) : null, client: pin.client ? formatCpuList(pin.client) : null },
     cThreads: envInt("FAST_SERVER_C_THREADS", serverCpuCount),

@@ -3,9 +3,10 @@
 // this is the cost of the Wasm calls and the memory copies an adapter makes.
 //   WASM=build/router.wasm  BENCH_SECONDS=1  BENCH_REPEAT=5
 import { readFileSync } from "node:fs";
+import { envDuration } from "./suite/duration.mjs";
 
 const wasmPath = process.env.WASM ?? new URL("../build/router.wasm", import.meta.url).pathname;
-const seconds = Number(process.env.BENCH_SECONDS ?? 1);
+const seconds = envDuration("BENCH_SECONDS", 1, { min: 0.001 });
 const repeat = Number(process.env.BENCH_REPEAT ?? 5);
 const runtime = typeof Bun !== "undefined" ? `bun ${Bun.version}` : `node ${process.versions.node}`;
 

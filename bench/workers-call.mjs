@@ -16,8 +16,9 @@ import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 
 import { createFastWasmFetch } from "../dist/adapters/wasm.js";
+import { envDuration } from "./suite/duration.mjs";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 1);
+const seconds = envDuration("BENCH_SECONDS", 1, { min: 0.001 });
 const repeat = Number(process.env.BENCH_REPEAT ?? 5);
 const names = Number(process.env.NAMES ?? 1000);
 const runtime = typeof Bun !== "undefined" ? `bun ${Bun.version}` : `node ${process.versions.node}`;

@@ -3,18 +3,34 @@
 # root (otherwise names them and fails), then `npm ci` from the lockfile.
 #   scripts/bootstrap.sh             install what is missing
 #   scripts/bootstrap.sh --quiet     same, silent when nothing is missing
+#   scripts/bootstrap.sh --native    only what hotpath-server needs to build
+#                                    (make native, make run): no npm ci
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quiet=0
-[ "${1:-}" = "--quiet" ] && quiet=1
+native=0
+for arg in "$@"; do
+  case $arg in
+    --quiet) quiet=1 ;;
+    --native) native=1 ;;
+    *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
-packages=(build-essential cmake clang lld binaryen libgtest-dev libbenchmark-dev nlohmann-json3-dev nodejs npm
-          valgrind wrk)  # make test-valgrind, make test-load
-# clang's sanitizer and libFuzzer runtimes for make fuzz: only recommended by
-# clang, so missing where apt skips recommendations.
-packages+=(libclang-rt-dev)
+if [ $native = 1 ]; then
+  # By command, so that compilers from elsewhere (or another distribution) count.
+  packages=()
+  { command -v c++ && command -v make; } >/dev/null 2>&1 || packages+=(build-essential)
+  command -v cmake >/dev/null 2>&1 || packages+=(cmake)
+else
+  packages=(build-essential cmake clang lld binaryen libgtest-dev libbenchmark-dev nlohmann-json3-dev nodejs npm
+            valgrind wrk)  # make test-valgrind, make test-load
+  # clang's sanitizer and libFuzzer runtimes for make fuzz: only recommended by
+  # clang, so missing where apt skips recommendations.
+  packages+=(libclang-rt-dev)
+fi
 missing=()
-for p in "${packages[@]}"; do
+for p in "${packages[@]+"${packages[@]}"}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 # node/npm may come from outside Debian (nvm, nodesource): accept any node >= 20.
@@ -34,6 +50,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+[ $native = 1 ] && exit 0
 
 # npm ci only when node_modules is missing or older than the lockfile.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

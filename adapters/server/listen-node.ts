@@ -17,6 +17,12 @@ import { errorResponse } from "./responses.js";
 import type { BunHandler } from "./bun-types.js";
 import type { RunningServer } from "./types.js";
 
+// Named through variables so that no bundler resolves them: a Worker bundle
+// holds this module (every importer of @hotpath/server does) but never
+// listens, and wrangler warns about each node: import it can see.
+const NODE_HTTP: string = "node:http";
+const NODE_STREAM: string = "node:stream";
+
 // Targets over 8 KB are the router's to answer (414, shared rules); with
 // Node's default 16 KiB head limit, Node would answer 431 itself for targets
 // of 16 KB and more. Heads over this limit still get Node's 431.
@@ -39,7 +45,10 @@ export async function listenNode(
   if (reusePort && !nodeHasReusePort()) {
     throw new Error(`reusePort needs Node >= 22.12 or Bun (this is Node ${process.versions.node})`);
   }
-  const [{ createServer }, { Readable }] = await Promise.all([import("node:http"), import("node:stream")]);
+  const [{ createServer }, { Readable }] = await Promise.all([
+    import(NODE_HTTP) as Promise<typeof import("node:http")>,
+    import(NODE_STREAM) as Promise<typeof import("node:stream")>,
+  ]);
   const server = createServer({ maxHeaderSize: MAX_HEAD_BYTES }, (req, res) => {
     if (direct === undefined || !answeredDirectly(direct, req, res)) void serve(fetch, req, res, Readable);
   });

@@ -32,6 +32,8 @@ export interface RouterWasmExports {
   // Run-time route tables
   load_routes(ptr: number, len: number): number;
   load_builtin_routes(): number;
+  /** 0: the built-in table loaded at start; 1: it did not (load_error_* say why), and every path answers 404. */
+  builtin_routes_status(): number;
   load_error_line(): number;
   load_error_ptr(): number;
   load_error_len(): number;
@@ -42,7 +44,7 @@ export interface RouterWasmExports {
 const REQUIRED: readonly (keyof RouterWasmExports)[] = [
   "memory", "alloc", "handle_path", "response_ptr", "response_len", "response_status",
   "route_request", "response_record", "content_type_count", "content_type_ptr", "content_type_len",
-  "table_generation", "route_count", "load_routes", "load_builtin_routes", "load_error_line",
+  "table_generation", "route_count", "load_routes", "load_builtin_routes", "builtin_routes_status", "load_error_line",
   "load_error_ptr", "load_error_len", "handle",
 ];
 

@@ -48,6 +48,12 @@ export class WasmRouter {
 
   constructor(instance: WebAssembly.Instance) {
     this.exports = routerExports(instance);
+    // A module whose built-in table does not load would answer 404 to
+    // everything: refuse it, with the table's own error.
+    if (this.exports.builtin_routes_status() !== 0) {
+      const error = this.#loadError();
+      throw new RouteTableError(`router.wasm's built-in route table did not load: ${error.message}`, error.line);
+    }
     this.#syncTable();
   }
 
@@ -76,12 +82,16 @@ export class WasmRouter {
   loadRoutes(text: string): void {
     const [ptr, length] = this.writeInput(encoder.encode(text));
     if (this.exports.load_routes(ptr, length) !== 0) {
-      const abi = this.exports;
-      const start = abi.load_error_ptr();
-      const message = decoder.decode(this.#views().bytes.subarray(start, start + abi.load_error_len()));
-      throw new RouteTableError(message, abi.load_error_line());
+      const error = this.#loadError();
+      throw new RouteTableError(error.message, error.line);
     }
     this.#syncTable();
+  }
+
+  #loadError(): { message: string; line: number } {
+    const abi = this.exports;
+    const start = abi.load_error_ptr();
+    return { message: decoder.decode(this.#views().bytes.subarray(start, start + abi.load_error_len())), line: abi.load_error_line() };
   }
 
   /** Goes back to the table compiled into router.wasm. */

@@ -165,7 +165,7 @@ const worker :Workerd.Worker = (
   },
   {
     name: "wrangler-dev",
-    description: "wrangler dev --local (as npm run dev): wrangler's proxy in front of workerd",
+    description: "wrangler dev --local (as npm run dev:worker): wrangler's proxy in front of workerd",
     note: "development server, not an edge figure",
     needs: (ctx) => [...need.wasm(ctx), ...(existsSync(ctx.wrangler) ? [] : [`${ctx.wrangler} is missing: run 'npm ci'`])],
     prepare: (ctx) => ({

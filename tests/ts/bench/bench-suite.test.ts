@@ -46,7 +46,8 @@ function suite(env: Record<string, string>): Promise<Result> {
   });
 }
 
-const smoke = { TARGETS: "c-core", WRK_DURATION: "1", BENCH_REPEAT: "1", BENCH_WARMUP: "0" };
+// Durations in wrk's forms, as the original README writes them.
+const smoke = { TARGETS: "c-core", WRK_DURATION: "1s", BENCH_REPEAT: "1", BENCH_WARMUP: "0s" };
 
 describe("bench/run.mjs", () => {
   it("TARGETS=list prints every target with a description", async () => {
@@ -66,8 +67,10 @@ describe("bench/run.mjs", () => {
     expect(json.replace(".json", "")).toBe(svg.replace(".svg", ""));
 
     const result = JSON.parse(readFileSync(join(out, json), "utf8"));
-    expect(result.machine).toMatchObject({ cpuModel: expect.any(String), cpus: expect.any(Number), kernel: expect.any(String), memoryMb: expect.any(Number) });
+    // Values first: Bun 1.4.5's toMatchObject replaces the properties it
+    // matched against expect.any() with the matchers (tests/ts/README.md).
     expect(result.machine.cpus).toBeGreaterThan(0);
+    expect(result.machine).toMatchObject({ cpuModel: expect.any(String), cpus: expect.any(Number), kernel: expect.any(String), memoryMb: expect.any(Number) });
     expect(result.versions).toMatchObject({ node: process.versions.node, wrk: expect.stringMatching(/^wrk /), hotpath: expect.stringMatching(/^[0-9a-f]{40}/) });
     for (const key of ["bun", "nginx", "workerd"]) expect(result.versions).toHaveProperty(key);
     expect(result.settings).toMatchObject({
@@ -132,6 +135,15 @@ describe("bench/run.mjs", () => {
     expect(stderr).toMatch(/c-core exited \(1\) before it was ready/);
     expect(stdout).toBe("");
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("rejects a duration wrk would not take, naming the forms it does", async () => {
+    for (const bad of ["10x", "1.5", "0"]) {
+      const { code, stderr, out } = await suite({ ...smoke, WRK_DURATION: bad });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`WRK_DURATION must be a duration as wrk takes it (10, 10s, 2m or 1h, at least 1s, a whole number of seconds), not '${bad}'`);
+      expect(readdirSync(out)).toEqual([]);
+    }
   });
 
   it("rejects unknown targets and paths the table does not answer with 200", async () => {

@@ -62,10 +62,10 @@ describe("CServer before any process starts", () => {
     );
   });
 
-  it("says to run `make native` when the binary is missing", async () => {
+  it("names the binary it was given when that is missing", async () => {
     const app = new CServer().get("/", text("ok"));
     await expect(app.listen(await freePort(), { binary: `${root}build/no-such-hotpath-server` })).rejects.toThrow(
-      /hotpath-server not found at .*no-such-hotpath-server: run `make native`/,
+      /hotpath-server not found at .*no-such-hotpath-server \(options.binary or HOTPATH_SERVER_BINARY\)/,
     );
   });
 

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { HotpathServer, toRouteTable } from "../../../adapters/index.js";
 import { createFastWasmFetch } from "../../../adapters/wasm.js";
 import { killAllServers, startServer } from "../native/harness.js";
+import { httpFetch } from "../support/http-client.js";
 import { newInstance, routingVectors, tableFiles } from "../support/node-files.js";
 import { fetchSkipReason, tableOf, type RoutingVector } from "../support/vectors.js";
 
@@ -40,7 +41,7 @@ describe("app.fetch = router.wasm = hotpath-server, on toRouteTable(app)", () =>
           const init = { method: v.request.method };
           const viaApp = await seen(await app.fetch(new Request(`http://p.test${v.request.path}`, init)));
           const viaWasm = await seen(wasm.fetch(new Request(`http://p.test${v.request.path}`, init)));
-          const viaNative = await seen(await fetch(`http://127.0.0.1:${server.port}${v.request.path}`, init));
+          const viaNative = await seen(await httpFetch(`http://127.0.0.1:${server.port}${v.request.path}`, init));
           expect({ id: v.id, ...viaWasm }).toEqual({ id: v.id, ...viaApp });
           expect({ id: v.id, ...viaNative }).toEqual({ id: v.id, ...viaApp });
           expect(viaApp.status).toBe(v.expect.status);

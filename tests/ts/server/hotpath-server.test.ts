@@ -29,8 +29,10 @@ import {
   type RunningServer,
 } from "../../../adapters/index.js";
 import { bunRoutes } from "../../../adapters/server/bun-routes.js";
+import { listen } from "../../../adapters/server/listen.js";
 import { constantTimeEqual } from "../../../adapters/server/middleware/constant-time.js";
 import { root } from "../support/node-files.js";
+import { onBun } from "../support/runtime.js";
 
 interface Answer {
   status: number;
@@ -301,29 +303,39 @@ describe.each([
 });
 
 describe("over the wire (node:http)", () => {
+  // listen() serves with node:http on Node; under `bun test` it would pick
+  // Bun.serve, so the node listener is asked for by name there.
+  let node: RunningServer;
+  beforeAll(async () => {
+    node = onBun ? await listen(app.fetch, 0, {}, "node", HotpathServer.definition(app)) : server;
+  });
+  afterAll(async () => {
+    if (node !== server) await node.stop();
+  });
+
   it("sends Content-Length for buffered bodies and HEAD, none for 204, chunks for streams", async () => {
-    const get = await rawHttp(server.port, "GET /hello/rai HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    const get = await rawHttp(node.port, "GET /hello/rai HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     expect(get).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(get).toMatch(/\r\ncontent-length: 9\r\n/i);
     expect(get.endsWith("\r\n\r\nhello rai")).toBe(true);
-    const head = await rawHttp(server.port, "HEAD /users/42 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    const head = await rawHttp(node.port, "HEAD /users/42 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     expect(head).toMatch(/\r\ncontent-length: 11\r\n/i);
     expect(head.endsWith("\r\n\r\n")).toBe(true);
-    const empty = await rawHttp(server.port, "GET /empty HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    const empty = await rawHttp(node.port, "GET /empty HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     expect(empty).toMatch(/^HTTP\/1\.1 204 /);
     expect(empty).not.toMatch(/content-length/i);
-    const stream = await rawHttp(server.port, "GET /stream HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    const stream = await rawHttp(node.port, "GET /stream HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     expect(stream).toMatch(/\r\ntransfer-encoding: chunked\r\n/i);
   });
 
   it("routes the raw target: '//x' stays a path, a bad Host is 400, a 16 KB target is 414", async () => {
-    const slashes = await rawHttp(server.port, "GET //evil.test/users/1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    const slashes = await rawHttp(node.port, "GET //evil.test/users/1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     expect(slashes).toMatch(/^HTTP\/1\.1 404 /);
-    const badHost = await rawHttp(server.port, "GET /users/1 HTTP/1.1\r\nHost: a/b\r\nConnection: close\r\n\r\n");
+    const badHost = await rawHttp(node.port, "GET /users/1 HTTP/1.1\r\nHost: a/b\r\nConnection: close\r\n\r\n");
     expect(badHost).toMatch(/^HTTP\/1\.1 400 /);
-    const absolute = await rawHttp(server.port, "GET http://t/users/5 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    const absolute = await rawHttp(node.port, "GET http://t/users/5 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     expect(absolute.endsWith('{"id":"5"}')).toBe(true);
-    const long = await rawHttp(server.port, `GET /${"a".repeat(16 * 1024)} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`);
+    const long = await rawHttp(node.port, `GET /${"a".repeat(16 * 1024)} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`);
     expect(long).toMatch(/^HTTP\/1\.1 414 /);
     expect(long.endsWith("URI Too Long")).toBe(true);
   });
@@ -685,8 +697,19 @@ describe("Hotpath({ adapter })", () => {
     }
   });
 
-  it("bun: says it needs Bun when not on Bun", async () => {
+  it.skipIf(onBun)("bun: says it needs Bun when not on Bun (run on Node only)", async () => {
     await expect(Hotpath({ adapter: "bun" }).get("/", text("ok")).listen(0)).rejects.toThrow(/needs the Bun runtime/);
+  });
+
+  it.skipIf(!onBun)("bun: listens on Bun.serve under Bun (run under bun test only)", async () => {
+    const app = Hotpath({ adapter: "bun" }).get("/", text("ok")).get("/u/:id", (c) => c.text(c.params["id"]!));
+    const running = await app.listen(0);
+    try {
+      const r = await overHttp(() => running.port)("GET", "/u/9");
+      expect([r.status, r.body]).toEqual([200, "9"]);
+    } finally {
+      await running.stop();
+    }
   });
 
   it("c: refuses function handlers with CServer's error, and middleware", () => {

@@ -1,6 +1,8 @@
 // HotpathServer answers the shared vectors the same way through app.fetch,
 // a real Node server (node:http) and a real Bun server (Bun.serve with its
-// native routes table), over loopback HTTP.
+// native routes table), over loopback HTTP. Under `bun test` the node:http
+// suite runs on Bun's node:http (listen() itself would pick Bun.serve, which
+// the last suite covers).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +10,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { HotpathServer } from "../../../adapters/index.js";
+import { listen } from "../../../adapters/server/listen.js";
+import { httpFetch } from "../support/http-client.js";
 import { root, routingVectors, tableFiles } from "../support/node-files.js";
+import { onBun } from "../support/runtime.js";
 import { fetchSkipReason, mismatches, tableOf, type RoutingVector } from "../support/vectors.js";
 
 const fetchable = routingVectors.filter((v) => fetchSkipReason(v) === null);
@@ -29,7 +34,7 @@ describe("app.fetch, every fetchable vector", () => {
 async function overHttp(base: string, vectors: RoutingVector[]): Promise<Record<string, string[]>> {
   const problems: Record<string, string[]> = {};
   for (const v of vectors) {
-    const response = await fetch(`${base}${v.request.path}`, { method: v.request.method });
+    const response = await httpFetch(`${base}${v.request.path}`, { method: v.request.method });
     const found = await mismatches(v, response);
     if (found.length) problems[v.id] = found;
   }
@@ -40,7 +45,10 @@ describe("a real Node server (node:http), every fetchable vector", () => {
   it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
     "%s",
     async (_name, table, vectors) => {
-      const server = await HotpathServer.fromRouteTable(table).listen(0, { hostname: "127.0.0.1" });
+      const app = HotpathServer.fromRouteTable(table);
+      const server = onBun
+        ? await listen(app.fetch, 0, { hostname: "127.0.0.1" }, "node", HotpathServer.definition(app))
+        : await app.listen(0, { hostname: "127.0.0.1" });
       try {
         expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
       } finally {

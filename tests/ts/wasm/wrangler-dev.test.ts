@@ -1,4 +1,4 @@
-// `wrangler dev` (the npm run dev command) on loopback: the Worker serving the
+// `wrangler dev` (the npm run dev:worker command) on loopback: the Worker serving the
 // real build/router.wasm over real HTTP, then stopped by its process id.
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
