@@ -1,0 +1,16 @@
+#include "route_answers.h"
+
+namespace hotpath::native {
+
+AnswerPlan RouteAnswers::answer(const Request& request, std::string& out) {
+  // Read once per request: a reload between two requests is seen by the
+  // next one. The table stays valid until this event loop's next quiescent
+  // point (RouteTables), long after this answer is written.
+  const LoadedRoutes& routes = tables_.current();
+  Match match;
+  match_request(routes.table.root, request.method, request.path, request.path_length, scratch_, &match);
+  append_routed_answer(out, routes, match, date_, request.options);
+  return AnswerPlan{};
+}
+
+}  // namespace hotpath::native
