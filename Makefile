@@ -51,8 +51,11 @@ test-cpp: build
 # wrangler and workerd stay offline (no metrics, no cf fetch, no banner).
 OFFLINE_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
 
+# dist/ (the package as built by `npm run build`, without router.wasm): the
+# benchmark suite's test starts hotpath-server through dist/'s launcher.
 test-ts: deps wasm native
 	npx tsc --noEmit -p .
+	npx tsc -p tsconfig.build.json
 	$(OFFLINE_ENV) npx vitest run
 	$(OFFLINE_ENV) npx vitest run --config vitest.workers.config.ts
 

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { freePort } from "../support/free-port.js";
+import { freePort } from "../../../adapters/hotpath-process.js";
 
 export const LOOPBACK = "127.0.0.1";
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));

@@ -29,7 +29,7 @@ import {
   bytes, completeResponses, countStatusLines, exchange, killAllServers, parseAll, RawClient, runServerToExit,
   serverBuilt, show, sleep, spawnServer, startServer, writeTempFile, type Bytes, type HttpResponse, type NativeServer,
 } from "./harness.js";
-import { freePort } from "../support/free-port.js";
+import { freePort } from "../../../adapters/hotpath-process.js";
 import { tableErrorVectors } from "../support/node-files.js";
 
 afterAll(killAllServers);
