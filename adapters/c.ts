@@ -30,7 +30,7 @@ export { text, json, html, template, jsonTemplate, type Reply } from "./reply.js
 export interface CServerListenOptions {
   /** Address to bind (default 127.0.0.1): an IP literal or a name (`--host`). */
   hostname?: string;
-  /** Worker threads (`--threads`; default: the server's, physical cores). */
+  /** Event loop threads (`--threads`; default: the server's, physical cores). */
   threads?: number;
   /** The hotpath-server executable (default: env HOTPATH_SERVER_BINARY, else the package's build/hotpath-server). */
   binary?: string;

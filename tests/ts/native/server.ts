@@ -65,6 +65,8 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv | undefined;
   /** How long to wait for the start-up line. Default 10 s. */
   startTimeoutMs?: number | undefined;
+  /** Serve this route file as it is (the table argument is then not written anywhere). */
+  configPath?: string | undefined;
 }
 
 export interface NativeServer {
@@ -94,7 +96,7 @@ export interface NativeServer {
  * and resolves once it printed its "listening on" line.
  */
 export async function startServer(table: string, options: ServerOptions = {}): Promise<NativeServer> {
-  const configPath = writeTempFile(table);
+  const configPath = options.configPath ?? writeTempFile(table);
   for (let attempt = 1; ; ++attempt) {
     const port = options.port ?? (await freePort());
     try {
