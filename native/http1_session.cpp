@@ -1,5 +1,7 @@
 #include "http1_session.h"
 
+#include <algorithm>
+
 #include "request_target.h"
 
 namespace hotpath::native {
@@ -34,8 +36,8 @@ class Http1Session::BodyForward final : public http::PayloadSink {
 };
 
 Http1Session::~Http1Session() {
-  for (const Slot& slot : slots_) {
-    if (slot.later) context_->answers->cancel(slot.sequence);
+  for (uint32_t i = 0; i < queued_; ++i) {
+    if (slots_[i].later) context_->answers->cancel(slots_[i].sequence);
   }
 }
 
@@ -45,13 +47,14 @@ size_t Http1Session::receive(const char* data, size_t length, std::string& out) 
   http::HeaderField fields[kMaxHeaderFields];
   while (pos < length && reading()) {
     if (body_ != Body::kNone) {
+      if (body_paused_) break;
       // Bodies are always framed, so their bytes are never taken for a
       // next request, whether the answer step reads them or not.
       pos += frame_body(data + pos, length - pos, out);
       if (body_ != Body::kNone) break;  // the rest of the body has not arrived
       continue;
     }
-    if (slots_.size() >= kMaxQueuedAnswers) break;
+    if (queued_ >= kMaxQueuedAnswers) break;
     http::RequestHead head;
     http::ParseResult r =
         http::parse_request_head(data + pos, length - pos, context_->limits.parser, &head, fields, kMaxHeaderFields);
@@ -63,9 +66,9 @@ size_t Http1Session::receive(const char* data, size_t length, std::string& out) 
       reject(head.error_status, false, Ending::kRejected, out);
       break;
     }
-    const char* raw = data + pos;
+    start_request(head, fields, data + pos, out);
+    if (ending_ == Ending::kRejected) break;  // a rejected request is not used
     pos += head.head_length;
-    start_request(head, fields, raw, out);
   }
   return pos;
 }
@@ -100,7 +103,7 @@ void Http1Session::start_request(const http::RequestHead& head, const http::Head
 
   // The fast path: nothing queued and no body to wait for, so the answer
   // goes straight to `out`. Otherwise it waits in a slot.
-  Slot* slot = slots_.empty() && !has_body ? nullptr : &push_slot(sequence);
+  Slot* slot = queued_ == 0 && !has_body ? nullptr : &push_slot(sequence);
   std::string& answer = slot ? slot->bytes : out;
   AnswerPlan plan;
   if (target.form == RequestTarget::kAsterisk) {
@@ -127,7 +130,7 @@ void Http1Session::start_request(const http::RequestHead& head, const http::Head
   }
   slot->body_open = true;
   body_delivered_ = plan.read_body;
-  body_sequence_ = sequence;
+  body_paused_ = false;
   body_seen_ = 0;
   if (head.framing == http::BodyFraming::kContentLength) {
     body_ = Body::kLength;
@@ -139,7 +142,7 @@ void Http1Session::start_request(const http::RequestHead& head, const http::Head
   // The interim answer belongs to this request: it may only go out once
   // every earlier answer has.
   if (head.expect_continue) {
-    if (slot == &slots_.front()) out.append(kContinue);
+    if (slot == &slots_[0]) out.append(kContinue);
     else slot->continue_due = true;
   }
 }
@@ -164,13 +167,13 @@ size_t Http1Session::frame_body(const char* data, size_t length, std::string& ou
 }
 
 void Http1Session::deliver_body(const char* data, size_t length) {
-  if (body_delivered_ && length) context_->answers->body(body_sequence_, data, length);
+  if (body_delivered_ && length) context_->answers->body(body_slot().sequence, data, length);
 }
 
 void Http1Session::end_body(std::string& out) {
   body_ = Body::kNone;
-  if (body_delivered_) context_->answers->body_end(body_sequence_);
-  if (Slot* slot = find_slot(body_sequence_)) slot->body_open = false;
+  if (body_delivered_) context_->answers->body_end(body_slot().sequence);
+  body_slot().body_open = false;
   if (!keep_alive_after_body_) finish(close_requested_ ? Ending::kClosedByRequest : Ending::kStopped);
   flush_due(out);
 }
@@ -178,7 +181,7 @@ void Http1Session::end_body(std::string& out) {
 void Http1Session::reject(uint16_t status, bool head_only, Ending ending, std::string& out) {
   // Every answer of the HTTP layer to a framing or syntax error closes:
   // what follows can no longer be framed, or was never read.
-  std::string& answer = slots_.empty() ? out : push_slot(next_sequence_).bytes;
+  std::string& answer = queued_ == 0 ? out : push_slot(next_sequence_).bytes;
   append_status_answer(answer, status, *context_->date, AnswerOptions{head_only, true, false});
   rejection_status_ = status;
   keep_alive_after_body_ = false;
@@ -190,17 +193,16 @@ void Http1Session::reject_body(uint16_t status, std::string& out) {
   // The answer already made for this request is replaced: its body could
   // not be framed (400) or is over the limit (413).
   body_ = Body::kNone;
-  if (Slot* slot = find_slot(body_sequence_)) {
-    if (slot->later) {
-      slot->later = false;
-      --awaiting_;
-      context_->answers->cancel(slot->sequence);
-    }
-    slot->body_open = false;
-    slot->continue_due = false;
-    slot->bytes.clear();
-    append_status_answer(slot->bytes, status, *context_->date, AnswerOptions{false, true, false});
+  Slot& slot = body_slot();
+  if (slot.later) {
+    slot.later = false;
+    --awaiting_;
+    context_->answers->cancel(slot.sequence);
   }
+  slot.body_open = false;
+  slot.continue_due = false;
+  slot.bytes.clear();
+  append_status_answer(slot.bytes, status, *context_->date, AnswerOptions{false, true, false});
   rejection_status_ = status;
   keep_alive_after_body_ = false;
   finish(Ending::kRejected);
@@ -235,23 +237,27 @@ void Http1Session::finish(Ending ending) {
 }
 
 Http1Session::Slot& Http1Session::push_slot(uint64_t sequence) {
-  slots_.emplace_back();
-  Slot& slot = slots_.back();
+  if (queued_ == slots_.size()) slots_.emplace_back();
+  Slot& slot = slots_[queued_++];
+  // A slot already written: its buffer is reused (no allocation per body).
+  slot.bytes.clear();
   slot.sequence = sequence;
-  slot.bytes.swap(spare_);  // reuse the buffer of the last answer that went out
+  slot.later = false;
+  slot.body_open = false;
+  slot.continue_due = false;
   return slot;
 }
 
 Http1Session::Slot* Http1Session::find_slot(uint64_t sequence) {
-  for (Slot& slot : slots_) {
-    if (slot.sequence == sequence) return &slot;
+  for (uint32_t i = 0; i < queued_; ++i) {
+    if (slots_[i].sequence == sequence) return &slots_[i];
   }
   return nullptr;
 }
 
 void Http1Session::flush_due(std::string& out) {
-  size_t done = 0;
-  for (; done < slots_.size(); ++done) {
+  uint32_t done = 0;
+  for (; done < queued_; ++done) {
     Slot& slot = slots_[done];
     if (slot.continue_due) {
       if (slot.body_open) out.append(kContinue);
@@ -261,9 +267,9 @@ void Http1Session::flush_due(std::string& out) {
     out.append(slot.bytes);
   }
   if (done == 0) return;
-  spare_.swap(slots_[done - 1].bytes);
-  spare_.clear();
-  slots_.erase(slots_.begin(), slots_.begin() + static_cast<std::ptrdiff_t>(done));
+  // The written slots move behind the queued ones, for reuse.
+  std::rotate(slots_.begin(), slots_.begin() + done, slots_.begin() + queued_);
+  queued_ -= done;
 }
 
 }  // namespace hotpath::native

@@ -121,11 +121,19 @@ class Http1Session {
   // The answer to request `sequence` (a plan with `later`), whole. Appends
   // to `out` every answer that is due now.
   void complete(uint64_t sequence, std::string_view answer, std::string& out);
+  // Back-pressure on a body handed to the answer step: while paused,
+  // receive() uses no byte of the body (the caller keeps them) and
+  // wants_input() is false; after resume_body(), pass them again.
+  void pause_body() { body_paused_ = true; }
+  void resume_body() { body_paused_ = false; }
 
   // More requests may be read.
   bool reading() const { return ending_ == Ending::kReading; }
-  // reading(), and not so many answers queued that parsing must pause.
-  bool wants_input() const { return reading() && slots_.size() < kMaxQueuedAnswers; }
+  // reading(), not so many answers queued that parsing must pause, and
+  // the body (if one is being framed) not paused.
+  bool wants_input() const {
+    return reading() && queued_ < kMaxQueuedAnswers && !(body_paused_ && body_ != Body::kNone);
+  }
   // A request body is being framed (more of it is expected).
   bool in_body() const { return body_ != Body::kNone; }
   // The last receive() stopped inside a request head.
@@ -163,12 +171,17 @@ class Http1Session {
   void finish(Ending ending);
   Slot& push_slot(uint64_t sequence);
   Slot* find_slot(uint64_t sequence);
+  // The slot of the request whose body is being framed: always the last.
+  Slot& body_slot() { return slots_[queued_ - 1]; }
   void flush_due(std::string& out);
 
   SessionContext* context_;
-  std::vector<Slot> slots_;  // in request order; empty on the fast path
-  std::string spare_;        // the buffer of the last slot written, for the next one
+  // slots_[0, queued_): the queued answers, in request order (none on the
+  // fast path); the rest are slots already written, kept for their buffers.
+  std::vector<Slot> slots_;
+  uint32_t queued_ = 0;
   Body body_ = Body::kNone;
+  bool body_paused_ = false;
   bool body_delivered_ = false;  // the body goes to the answer step
   bool keep_alive_after_body_ = true;
   bool close_requested_ = false;  // the current request said close (else drain() closes)
@@ -178,7 +191,6 @@ class Http1Session {
   uint16_t rejection_status_ = 0;
   uint32_t awaiting_ = 0;
   uint64_t next_sequence_ = 0;
-  uint64_t body_sequence_ = 0;  // the request whose body is being framed
   uint64_t body_remaining_ = 0;  // kLength
   uint64_t body_seen_ = 0;       // kChunked: payload bytes so far
   http::ChunkedDecoder chunked_;

@@ -453,6 +453,43 @@ TEST(Http1Session, ParsingPausesWhenTheQueueIsFull) {
   EXPECT_EQ(d.answers().requests.size(), kMaxQueuedAnswers + 1);
 }
 
+TEST(Http1Session, PausedBodyIsNotUsedUntilResumed) {
+  SessionDriver d;
+  d.receive(post("Content-Length: 10\r\n", "12345"));
+  ASSERT_TRUE(d.session().in_body());
+  d.session().pause_body();
+  EXPECT_FALSE(d.session().wants_input());
+  EXPECT_TRUE(d.session().reading());
+  d.receive("67890" + get("/hello/next"));
+  EXPECT_EQ(d.answers().requests[0].body, "12345") << "no body byte is used while paused";
+  EXPECT_EQ(d.unused(), "67890" + get("/hello/next"));
+  EXPECT_EQ(d.output(), "");
+  d.session().resume_body();
+  EXPECT_TRUE(d.session().wants_input());
+  d.receive("");
+  EXPECT_EQ(d.answers().requests[0].body, "1234567890");
+  std::vector<ParsedAnswer> a = hotpath::testing::parse_answers(d.output(), {}, nullptr);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].status, 201);
+  EXPECT_EQ(a[1].body, "hello next");
+}
+
+TEST(Http1Session, SlotBuffersAreReusedAcrossBodies) {
+  SessionDriver d;
+  for (int i = 0; i < 50; ++i) d.receive(post("Content-Length: 3\r\n", "abc"));
+  std::vector<ParsedAnswer> a = hotpath::testing::parse_answers(d.output(), {}, nullptr);
+  ASSERT_EQ(a.size(), 50u);
+  for (const ParsedAnswer& answer : a) EXPECT_EQ(answer.body, "created");
+}
+
+TEST(Http1Session, RejectedRequestsAreNotUsed) {
+  SessionDriver d;
+  const std::string bad = "GET * HTTP/1.1\r\nHost: t\r\n\r\n";
+  d.receive(get("/hello/1") + bad);
+  EXPECT_EQ(d.session().ending(), Ending::kRejected);
+  EXPECT_EQ(d.ignored(), bad.size()) << "the rejected head is not used";
+}
+
 TEST(Http1Session, RejectedBodyCancelsItsLaterAnswer) {
   SessionDriver d;
   d.answers().defer = [](const Request&) { return true; };
