@@ -183,26 +183,28 @@ void SessionDriver::complete(uint64_t sequence) {
   throw std::logic_error("no deferred answer for this request");
 }
 
+namespace {
+
+bool same_name(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string ParsedAnswer::header(const std::string& name) const {
   for (const auto& [n, v] : headers) {
-    if (n.size() != name.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < n.size() && same; ++i) {
-      same = std::tolower(static_cast<unsigned char>(n[i])) == std::tolower(static_cast<unsigned char>(name[i]));
-    }
-    if (same) return v;
+    if (same_name(n, name)) return v;
   }
   return "";
 }
 
 bool ParsedAnswer::has(const std::string& name) const {
   for (const auto& [n, v] : headers) {
-    if (n.size() != name.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < n.size() && same; ++i) {
-      same = std::tolower(static_cast<unsigned char>(n[i])) == std::tolower(static_cast<unsigned char>(name[i]));
-    }
-    if (same) return true;
+    if (same_name(n, name)) return true;
   }
   return false;
 }

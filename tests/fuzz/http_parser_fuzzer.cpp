@@ -29,6 +29,11 @@
 //  - A body handed over is never more than the limit, and is complete
 //    exactly when the session says it ended.
 //  - A rejection status is one of 400, 413, 414, 431, 501, 505.
+//  - Answers that come later keep their order: with every other answer
+//    deferred (AnswerPlan::later) and completed after the last read, the
+//    same requests are handed over and the same answers go out (interim
+//    100s aside: one that is due only after its body arrived is not sent),
+//    whenever the queue limit is not reached.
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -83,10 +88,26 @@ void check_self_contained(const hotpath::testing::SeenRequest& r) {
              "the head parsed alone differs from the head parsed with bytes after it");
 }
 
-Outcome serve(const std::vector<std::string>& reads) {
+std::string without_continue(std::string answers) {
+  static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  for (size_t at; (at = answers.find(kContinue)) != std::string::npos;) answers.erase(at, kContinue.size());
+  return answers;
+}
+
+Outcome serve(const std::vector<std::string>& reads, bool defer_odd = false) {
   SessionDriver driver(hotpath::testing::kSessionTestTable, limits(), hotpath::testing::Copy::kHeap);
   driver.answers().fail = [](const std::string& what) { FUZZ_CHECK(false, "request handed over: %s", what.c_str()); };
+  if (defer_odd) driver.answers().defer = [](const hotpath::native::Request& r) { return r.sequence % 2 == 1; };
   for (const std::string& read : reads) driver.receive(read);
+  if (defer_odd) {
+    for (size_t i = 0; i < driver.answers().deferred.size(); ++i) {
+      const uint64_t sequence = driver.answers().deferred[i].first;
+      bool cancelled = false;
+      for (uint64_t c : driver.answers().cancelled) cancelled |= c == sequence;
+      if (!cancelled) driver.complete(sequence);
+    }
+    FUZZ_CHECK(!driver.session().awaiting_answers(), "an answer is still awaited after every one was completed");
+  }
   const Http1Session& s = driver.session();
   Outcome o{driver.answers().requests,
             hotpath::testing::without_date(driver.output()),
@@ -121,5 +142,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(a == b, "split reads changed the result: %zu vs %zu requests, end %d vs %d, status %u vs %u",
              a.requests.size(), b.requests.size(), static_cast<int>(a.ending), static_cast<int>(b.ending), a.status,
              b.status);
+  if (a.requests.size() < hotpath::native::kMaxQueuedAnswers) {
+    Outcome c = serve({in.payload}, true);
+    FUZZ_CHECK(c.requests == a.requests && c.ending == a.ending && c.status == a.status && c.in_body == a.in_body,
+               "deferred answers changed what was parsed: %zu vs %zu requests", c.requests.size(), a.requests.size());
+    FUZZ_CHECK(without_continue(c.answers) == without_continue(a.answers), "deferred answers changed the answers");
+  }
   return 0;
 }
