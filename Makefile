@@ -9,7 +9,7 @@
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
-#   make test-load  load and fault tests of hotpath-server (not in make test)
+#   make test-load  load and fault tests of hotpath-server, 10,000 reloads (not in make test)
 #   make fuzz       libFuzzer targets (tests/fuzz) under ASan+UBSan, FUZZ_SECONDS (60) each
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
 #   make bootstrap  install what is missing (apt packages as root; npm ci)
@@ -57,8 +57,11 @@ test-cpp: build
 # wrangler and workerd stay offline (no metrics, no cf fetch, no banner).
 OFFLINE_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
 
+# dist/ (the package as built by `npm run build`, without router.wasm): the
+# benchmark suite's test starts hotpath-server through dist/'s launcher.
 test-ts: deps wasm native
 	npx tsc --noEmit -p .
+	npx tsc -p tsconfig.build.json
 	$(OFFLINE_ENV) npx vitest run
 	$(OFFLINE_ENV) npx vitest run --config vitest.workers.config.ts
 	$(OFFLINE_ENV) node_modules/.bin/bun test
@@ -84,23 +87,27 @@ test-asan: deps wasm $(ASAN_BUILD)/CMakeCache.txt
 	HOTPATH_SERVER_BINARY=$(CURDIR)/$(ASAN_BUILD)/hotpath-server \
 	  ASAN_OPTIONS=detect_leaks=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/ubsan \
-	  npx vitest run tests/ts/native/http.test.ts tests/ts/native/vectors.test.ts tests/ts/native/c-server.test.ts
+	  npx vitest run tests/ts/native/http.test.ts tests/ts/native/vectors.test.ts tests/ts/native/c-server.test.ts \
+	    tests/ts/native/reload.test.ts
 	@if [ -n "$$(ls -A $(ASAN_BUILD)/reports)" ]; then cat $(ASAN_BUILD)/reports/*; echo "sanitizer reports above"; exit 1; fi
 	@echo "hotpath-server under ASan+UBSan: no sanitizer reports"
 
 # hotpath-server (the Release build) under valgrind memcheck, through
-# scripts/valgrind-server.sh, over the routing vectors and the HTTP framing
-# and smuggling cases (about 2 minutes). Any memcheck error or definite leak
+# scripts/valgrind-server.sh, over the routing vectors, the HTTP framing
+# and smuggling cases and VALGRIND_RELOADS reloads under load (about 3
+# minutes). Any memcheck error or definite leak
 # fails it: the server exits 99 (so its test fails), and every log in
 # $(VALGRIND_REPORTS) must say "ERROR SUMMARY: 0 errors".
 VALGRIND_REPORTS := $(BUILD)/valgrind
 VALGRIND_HTTP_CASES := smuggling|request line and header syntax|methods, targets and bodies|answers and keep-alive|max-body-bytes|SIGTERM with requests in flight
+VALGRIND_RELOADS ?= 500
 test-valgrind: deps native
 	@command -v valgrind >/dev/null || { echo "valgrind is missing: make bootstrap (as root), or apt-get install valgrind"; exit 1; }
 	rm -rf $(VALGRIND_REPORTS) && mkdir -p $(VALGRIND_REPORTS)
 	@status=0; export HOTPATH_SERVER_BINARY=$(CURDIR)/scripts/valgrind-server.sh HOTPATH_VALGRIND_REPORTS=$(CURDIR)/$(VALGRIND_REPORTS); \
 	  npx vitest run tests/ts/native/vectors.test.ts || status=1; \
 	  npx vitest run tests/ts/native/http.test.ts -t '$(VALGRIND_HTTP_CASES)' || status=1; \
+	  HOTPATH_RELOADS=$(VALGRIND_RELOADS) npx vitest run tests/ts/native/reload.test.ts || status=1; \
 	  logs=$$(ls $(VALGRIND_REPORTS)/*.log 2>/dev/null | wc -l); [ "$$logs" -gt 0 ] || { echo "no valgrind logs in $(VALGRIND_REPORTS)"; exit 1; }; \
 	  bad=$$(grep -L 'ERROR SUMMARY: 0 errors' $(VALGRIND_REPORTS)/*.log); \
 	  if [ -n "$$bad" ]; then cat $$bad; echo "memcheck errors (or an unfinished log) above: $$bad"; exit 1; fi; \
@@ -108,8 +115,9 @@ test-valgrind: deps native
 	  echo "hotpath-server under valgrind memcheck: $$logs processes, 0 errors, no definite leaks"
 
 # Load and fault tests of hotpath-server on 127.0.0.1 (10,000 connections,
-# wrk, slowloris, resets, SIGTERM under load): about 1-2 minutes, so not part
-# of `make test`. WRK_SECONDS (default 30) shortens the wrk run.
+# wrk, slowloris, resets, SIGTERM under load, 10,000 reloads under load):
+# about 2-3 minutes, so not part of `make test`. WRK_SECONDS (default 30)
+# shortens the wrk run, LOAD_RELOADS (default 10000) the reloads.
 test-load: deps native
 	@command -v wrk >/dev/null || { echo "wrk is missing: make bootstrap (as root), or apt-get install wrk"; exit 1; }
 	npx vitest run --config vitest.load.config.ts

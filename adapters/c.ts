@@ -12,16 +12,16 @@
  *   await server.stop();
  *
  * Runs on Node >= 20 and Bun: only node:child_process, node:net, node:fs,
- * node:os, node:path and node:url, which both provide.
+ * node:os, node:path and node:url, which both provide. The process itself
+ * is started, watched and stopped by hotpath-process.ts.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { constants, rmSync } from "node:fs";
 import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { hotpathServerBinary } from "./native-build.js";
+import { HotpathProcess, LaunchError } from "./hotpath-process.js";
 import { isReply, type Reply } from "./reply.js";
 import { routeTableText, toTableLine, type TableMethod, type TableRoute } from "./route-table-writer.js";
 
@@ -30,7 +30,7 @@ export { text, json, html, template, jsonTemplate, type Reply } from "./reply.js
 export interface CServerListenOptions {
   /** Address to bind (default 127.0.0.1): an IP literal or a name (`--host`). */
   hostname?: string;
-  /** Worker threads (`--threads`; default: the server's, physical cores). */
+  /** Event loop threads (`--threads`; default: the server's, physical cores). */
   threads?: number;
   /** The hotpath-server executable (default: env HOTPATH_SERVER_BINARY, else a checkout's build/hotpath-server, else built from the package's sources on first use and cached). */
   binary?: string;
@@ -155,101 +155,40 @@ interface StartContext {
   routes: TableRoute[];
 }
 
-function start(binary: string, args: string[], context: StartContext): Promise<RunningCServer> {
-  let child: ChildProcess;
-  try {
-    child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
-  } catch (error) {
-    // Arguments Node refuses outright (a NUL byte in hostname, say).
-    return rm(context.dir, { recursive: true, force: true }).then(() => Promise.reject(error));
-  }
-  track(child, context.dir);
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.setEncoding("utf8");
-  child.stderr!.setEncoding("utf8");
-  const collectStdout = (chunk: string) => (stdout += chunk);
-  const collectStderr = (chunk: string) => (stderr += chunk);
-  child.stdout!.on("data", collectStdout);
-  child.stderr!.on("data", collectStderr);
-
-  // Settles once the process is gone and its temporary table removed; never
-  // rejects. A process that never started emits "error" and no "close".
-  let spawnError: Error | null = null;
-  let onGone: () => void = () => {};
-  const gone = new Promise<void>((resolve) => (onGone = resolve));
-  const exited = gone.then(() => {
-    untrack(child);
-    return rm(context.dir, { recursive: true, force: true }).catch(() => {});
-  });
-  child.once("close", () => onGone());
-  child.on("error", (error) => {
-    spawnError ??= error;
-    if (child.pid === undefined) onGone();
-  });
-
+async function start(binary: string, args: string[], context: StartContext): Promise<RunningCServer> {
+  // The temporary table goes with the process (also when this process exits first).
+  const server = HotpathProcess.spawn({ binary, args, cleanup: () => rmSync(context.dir, { recursive: true, force: true }) });
   const stop = async (): Promise<void> => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    }
-    await exited;
+    await server.stop(STOP_GRACE_MS);
   };
-
   // Named in every start error: the server's own message may not say it.
   const host = context.hostname.includes(":") && !context.hostname.startsWith("[") ? `[${context.hostname}]` : context.hostname;
   const where = `${host}:${context.port}`;
-  return new Promise<RunningCServer>((resolve, reject) => {
-    let settled = false;
-    const fail = (message: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      void stop().then(() => reject(new Error(message)));
-    };
-    const deadline = setTimeout(() => {
-      fail(`hotpath-server on ${where} did not start listening within ${START_TIMEOUT_MS / 1000} s${detail(stderr + stdout)}`);
-    }, START_TIMEOUT_MS);
-
-    void gone.then(() => {
-      if (spawnError !== null) {
-        fail(`could not run ${binary}: ${spawnError.message}`);
-        return;
-      }
-      const status = child.exitCode !== null ? `status ${child.exitCode}` : `signal ${child.signalCode}`;
-      fail(`hotpath-server on ${where} exited (${status}) before listening${detail(explain(stderr.trim() || stdout.trim(), context))}`);
-    });
-
+  try {
     // "listening on" comes once every listener is bound; the connect proves
     // that the address handed out really accepts.
-    const onStdout = () => {
-      const line = /listening on (\S+)/.exec(stdout);
-      if (line === null || settled) return;
-      child.stdout!.off("data", onStdout);
-      const port = context.port !== 0 ? context.port : portOf(line[1]!);
-      if (port === null) {
-        fail(`hotpath-server was started on port 0 but its start-up line names no port: ${stdout.trim()}`);
-        return;
-      }
-      void waitForConnect(connectHost(context.hostname), port, child).then((ok) => {
-        if (!ok || settled) return;  // it exited meanwhile: `gone` reports why
-        settled = true;
-        clearTimeout(deadline);
-        // From now on the server's messages (a failed SIGHUP reload, say) go
-        // to our stderr, and its stdout is drained so a full pipe never
-        // blocks it.
-        child.stdout!.off("data", collectStdout);
-        child.stderr!.off("data", collectStderr);
-        if (stderr !== "") process.stderr.write(stderr);
-        child.stderr!.on("data", (chunk: string) => process.stderr.write(chunk));
-        child.stdout!.resume();
-        resolve({ port, pid: child.pid!, stop });
-      });
-    };
-    child.stdout!.on("data", onStdout);
-  });
+    const started = await server.waitForListening({
+      timeoutMs: START_TIMEOUT_MS,
+      connectHost: connectHost(context.hostname),
+      connectPort: context.port !== 0 ? context.port : undefined,
+    });
+    // From now on the server's messages (a failed SIGHUP reload, say) go to
+    // our stderr, and its stdout is drained so a full pipe never blocks it.
+    server.forwardOutput();
+    return { port: context.port !== 0 ? context.port : started.port, pid: server.pid!, stop };
+  } catch (error) {
+    await stop();
+    if (!(error instanceof LaunchError)) throw error;
+    const stdout = server.stdout();
+    const stderr = server.stderr();
+    if (error.reason === "spawn") throw new Error(`could not run ${binary}: ${server.spawnError?.message ?? error.message}`);
+    if (error.reason === "timeout") {
+      throw new Error(`hotpath-server on ${where} did not start listening within ${START_TIMEOUT_MS / 1000} s${detail(stderr + stdout)}`);
+    }
+    const exit = error.exit!;
+    const status = exit.code !== null ? `status ${exit.code}` : `signal ${exit.signal}`;
+    throw new Error(`hotpath-server on ${where} exited (${status}) before listening${detail(explain(stderr.trim() || stdout.trim(), context))}`);
+  }
 }
 
 // A bad table is reported as FILE:LINE: reason, FILE being our temporary
@@ -269,36 +208,11 @@ function detail(output: string): string {
   return trimmed === "" ? "" : `: ${trimmed}`;
 }
 
-function portOf(url: string): number | null {
-  const match = /:(\d+)\/?$/.exec(url);
-  return match ? Number(match[1]) : null;
-}
-
 // A wildcard address accepts on loopback; connect there.
 function connectHost(hostname: string): string {
   if (hostname === "0.0.0.0") return "127.0.0.1";
   if (hostname === "::" || hostname === "[::]") return "::1";
   return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
-}
-
-/** Retries a TCP connect until it succeeds (true) or the process exits (false). */
-async function waitForConnect(host: string, port: number, child: ChildProcess): Promise<boolean> {
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) return false;
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host, port });
-      socket.once("connect", () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once("error", () => {
-        socket.destroy();
-        resolve(false);
-      });
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 // ---- the executable ---------------------------------------------------------
@@ -321,29 +235,4 @@ async function checkBinary(binary: string): Promise<void> {
     }
     throw new Error(`cannot run hotpath-server at ${binary} (${code ?? String(error)})`);
   }
-}
-
-// ---- no orphans --------------------------------------------------------------
-
-// A server outlives a parent that exits without stopping it. Kill what is
-// still running when this process exits, and remove its table (best effort:
-// nothing runs on SIGKILL; "exit" handlers must be synchronous).
-const running = new Map<ChildProcess, string>();
-let exitHook = false;
-
-function track(child: ChildProcess, dir: string): void {
-  running.set(child, dir);
-  if (!exitHook) {
-    exitHook = true;
-    process.once("exit", () => {
-      for (const [c, d] of running) {
-        c.kill("SIGKILL");
-        rmSync(d, { recursive: true, force: true });
-      }
-    });
-  }
-}
-
-function untrack(child: ChildProcess): void {
-  running.delete(child);
 }

@@ -21,10 +21,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import os from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { formatCpuList, allowedCpus, CLOCK_TICKS, parseCpuList, sampleRss, treePids, treeTicks } from "./suite/proc.mjs";
 import { markdownTable, svgChart } from "./suite/report.mjs";
@@ -141,15 +140,19 @@ function log(text) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolvePort(address.port));
-    });
-  });
+// hotpath-server's one launcher, and the one freePort (adapters/hotpath-process.ts,
+// compiled to dist/ by `npm run build`, which `npm run bench:run` runs first):
+// loaded on first use, so TARGETS=list works without dist/.
+let launcher = null;
+async function hotpathProcess() {
+  const module = join(root, "dist/adapters/hotpath-process.js");
+  if (!existsSync(module)) throw new SuiteError("dist/adapters/hotpath-process.js is missing: run 'npm run build'");
+  launcher ??= await import(pathToFileURL(module).href);
+  return launcher;
+}
+
+async function freePort() {
+  return (await hotpathProcess()).freePort();
 }
 
 function get(port, path, timeoutMs = 2000) {
@@ -234,8 +237,13 @@ async function startServer(target, ctx, setupResult) {
   const prefix = ctx.pin.server ? ["taskset", "-c", ctx.pin.server] : [];
   const argv = [...prefix, ...spec.argv];
   const env = { ...process.env, ...(spec.env ?? {}) };
-  const child = spawn(argv[0], argv.slice(1), { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const server = { child, pid: child.pid, port, command: commandText(spec.env, argv), files: spec.files ?? null, output: "", stdout: "", exit: null };
+  // hotpath-server goes through its launcher (spec.hotpath: binary and args);
+  // every other target is spawned here. Both in a process group of their own.
+  const hotpath = spec.hotpath
+    ? (await hotpathProcess()).HotpathProcess.spawn({ ...spec.hotpath, wrapper: prefix, env, cwd: root, detached: true })
+    : null;
+  const child = hotpath ? hotpath.child : spawn(argv[0], argv.slice(1), { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const server = { child, hotpath, pid: child.pid, port, command: commandText(spec.env, argv), files: spec.files ?? null, output: "", stdout: "", exit: null };
   const keep = (text) => {
     server.output = (server.output + text).slice(-16_384);
   };
@@ -304,10 +312,14 @@ async function stopServer(server) {
       process.kill(-pgid, sig);
     } catch { /* already gone */ }
   };
-  signal("SIGTERM");
+  let clean = true;
+  if (server.hotpath) {
+    clean = !(await server.hotpath.stop(10_000)).forced;
+  } else {
+    signal("SIGTERM");
+  }
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline && (server.exit === null || groupAlive(pgid).length > 0)) await sleep(50);
-  let clean = true;
   let leftover = groupAlive(pgid);
   if (server.exit === null || leftover.length > 0) {
     clean = false;

@@ -18,7 +18,7 @@ const char kUsage[] =
     "  --host HOST              address or name to listen on (default 127.0.0.1;\n"
     "                           a name binds every address it resolves to)\n"
     "  --port N                 TCP port (default 3000; 0 picks a free one)\n"
-    "  --threads N              worker threads (default: physical cores available;\n"
+    "  --threads N              event loop threads (default: physical cores available;\n"
     "                           env HOTPATH_THREADS or FAST_SERVER_C_THREADS)\n"
     "  --max-connections N      open connections at most (default 10000)\n"
     "  --max-header-bytes N     request line + headers (default 16384): 431 beyond\n"

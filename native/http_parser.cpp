@@ -90,8 +90,10 @@ bool parse_content_length(Span value, bool* seen, uint64_t* length) {
 
 }  // namespace
 
-ParseResult parse_request_head(const char* data, size_t length, const ParserLimits& limits, RequestHead* head) {
+ParseResult parse_request_head(const char* data, size_t length, const ParserLimits& limits, RequestHead* head,
+                               HeaderField* out_fields, uint32_t field_capacity) {
   *head = RequestHead{};
+  uint32_t stored = 0;
   size_t pos = 0;
   // RFC 9112 section 2.2: ignore empty lines before the request line.
   while (length - pos >= 2 && data[pos] == '\r' && data[pos + 1] == '\n') {
@@ -169,6 +171,10 @@ ParseResult parse_request_head(const char* data, size_t length, const ParserLimi
       if (!is_field_byte(static_cast<unsigned char>(field[k]))) return fail(head, 400);  // NUL, bare CR, controls
     }
     Span value = trim_ows(field + colon + 1, field_length - colon - 1);
+    if (stored < field_capacity) {
+      out_fields[stored++] = HeaderField{Slice{field, static_cast<uint32_t>(colon)},
+                                         Slice{value.data, static_cast<uint32_t>(value.size)}};
+    }
     if (equals_nocase(field, colon, "host")) {
       ++hosts;
       if (!is_host_value(value)) return fail(head, 400);  // RFC 9112 3.2: an invalid Host value is 400
@@ -203,6 +209,7 @@ ParseResult parse_request_head(const char* data, size_t length, const ParserLimi
     }
   }
   head->head_length = static_cast<uint32_t>(pos);
+  head->field_count = stored;
 
   // ---- semantics (RFC 9112 sections 3.2, 6, 9.3) ----
   if (head->version_minor == 1 ? hosts != 1 : hosts > 1) return fail(head, 400);
@@ -221,7 +228,8 @@ ParseResult parse_request_head(const char* data, size_t length, const ParserLimi
   return ParseResult::kComplete;
 }
 
-ParseResult ChunkedDecoder::feed(const char* data, size_t length, size_t* consumed, uint64_t* payload) {
+ParseResult ChunkedDecoder::feed(const char* data, size_t length, size_t* consumed, uint64_t* payload,
+                                 PayloadSink* sink) {
   size_t i = 0;
   auto done = [&](ParseResult r) {
     *consumed = i;
@@ -317,6 +325,7 @@ ParseResult ChunkedDecoder::feed(const char* data, size_t length, size_t* consum
         if (take > remaining_) take = static_cast<size_t>(remaining_);
         remaining_ -= take;
         *payload += take;
+        if (sink && take) sink->payload(data + i, take);
         i += take;
         if (remaining_ == 0) state_ = State::kDataCr;
         break;

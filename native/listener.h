@@ -1,5 +1,5 @@
 // Binding the listening sockets: every address HOST resolves to, one
-// SO_REUSEPORT socket per address per worker thread.
+// SO_REUSEPORT socket per address per event loop thread.
 #pragma once
 #include <string>
 #include <vector>

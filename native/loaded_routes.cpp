@@ -13,7 +13,10 @@ std::unique_ptr<LoadedRoutes> load_routes_file(const std::string& path, std::str
   }
   std::ostringstream text_stream;
   text_stream << in.rdbuf();
-  const std::string text = text_stream.str();
+  return load_routes_text(text_stream.str(), path, error);
+}
+
+std::unique_ptr<LoadedRoutes> load_routes_text(const std::string& text, const std::string& path, std::string* error) {
   auto loaded = std::make_unique<LoadedRoutes>();
   size_t size = suggested_arena_size(text.size());
   for (;;) {

@@ -18,4 +18,7 @@ struct LoadedRoutes {
 // Loads FILE. On error returns nullptr and sets *error to "FILE:LINE: reason".
 std::unique_ptr<LoadedRoutes> load_routes_file(const std::string& path, std::string* error);
 
+// Loads a table from its text; `name` stands for FILE in the error.
+std::unique_ptr<LoadedRoutes> load_routes_text(const std::string& text, const std::string& name, std::string* error);
+
 }  // namespace hotpath::native

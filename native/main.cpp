@@ -1,20 +1,25 @@
 // hotpath-server: serves a route table over HTTP/1.1 (see native/README.md).
 //
 // The main thread parses flags, loads the table, binds every listener (so
-// errors surface before anything runs), starts one Worker per thread, and
-// then only waits for signals: SIGHUP reloads the table, SIGTERM/SIGINT stop.
+// errors surface before anything runs), starts one EventLoop per thread, and
+// then only waits for signals: SIGHUP reloads the table (and the table it
+// replaced is freed once no loop can still read it), SIGTERM/SIGINT stop.
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <thread>
 #include <vector>
 
+#include "event_loop.h"
+#include "limits.h"
 #include "listener.h"
 #include "loaded_routes.h"
+#include "route_tables.h"
 #include "server_config.h"
-#include "worker.h"
 
 using namespace hotpath::native;
 
@@ -45,12 +50,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::string error;
-  std::vector<std::unique_ptr<LoadedRoutes>> tables;  // every table ever loaded: workers may still read an old one
-  tables.push_back(load_routes_file(config.config_path, &error));
-  if (!tables.back()) {
+  std::unique_ptr<LoadedRoutes> first = load_routes_file(config.config_path, &error);
+  if (!first) {
     std::fprintf(stderr, "hotpath-server: %s\n", error.c_str());
     return 1;
   }
+  const uint32_t route_count = first->table.route_count;
   const uint32_t threads = config.threads ? config.threads : default_thread_count();
   raise_file_limit(config.max_connections);
   Listeners listeners;
@@ -59,7 +64,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // Signals go to this thread only (sigwait below); workers never see them.
+  // Signals go to this thread only (sigwait below); event loops never see them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -68,40 +73,55 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  SharedState shared(config);
-  shared.routes.store(tables.back().get(), std::memory_order_release);
-  std::vector<std::unique_ptr<Worker>> workers;
+  RouteTables tables(std::move(first), threads);
+  SharedState shared(config, tables);
+  std::vector<std::unique_ptr<EventLoop>> loops;
   std::vector<std::thread> running;
-  for (uint32_t t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(shared, listeners.per_thread[t]));
-  for (auto& worker : workers) running.emplace_back([w = worker.get()] { w->run(); });
+  for (uint32_t t = 0; t < threads; ++t) {
+    loops.push_back(std::make_unique<EventLoop>(shared, t, listeners.per_thread[t]));
+  }
+  for (auto& loop : loops) running.emplace_back([l = loop.get()] { l->run(); });
 
   if (!config.quiet) {
     std::string urls;
     for (const std::string& url : listeners.urls) urls += (urls.empty() ? "" : ", ") + url;
-    std::printf("hotpath-server listening on %s (%u threads, %u routes)\n", urls.c_str(), threads,
-                tables.back()->table.route_count);
+    std::printf("hotpath-server listening on %s (%u threads, %u routes)\n", urls.c_str(), threads, route_count);
     std::fflush(stdout);
   }
 
   for (;;) {
     int signal_number = 0;
-    if (sigwait(&signals, &signal_number) != 0) continue;
+    if (tables.retired() > 0) {
+      // Replaced tables wait for every loop to pass a quiescent point
+      // (between two batches of events, at most kTickMs apart): look again soon.
+      timespec poll{0, kReclaimPollMs * 1000000};
+      signal_number = sigtimedwait(&signals, nullptr, &poll);
+      if (signal_number < 0) {
+        tables.reclaim();
+        continue;
+      }
+    } else if (sigwait(&signals, &signal_number) != 0) {
+      continue;
+    }
     if (signal_number == SIGHUP) {
       auto reloaded = load_routes_file(config.config_path, &error);
       if (!reloaded) {
         std::fprintf(stderr, "hotpath-server: reload failed, still serving the previous table: %s\n", error.c_str());
         continue;
       }
-      shared.routes.store(reloaded.get(), std::memory_order_release);
-      std::fprintf(stderr, "hotpath-server: reloaded %s (%u routes)\n", config.config_path.c_str(),
-                   reloaded->table.route_count);
-      tables.push_back(std::move(reloaded));
+      const uint32_t routes = reloaded->table.route_count;
+      tables.replace(std::move(reloaded));
+      // The count says whether replaced tables are freed: a loop that is
+      // between two batches right now holds none, so it is usually 0 or 1.
+      const size_t in_use = tables.reclaim();
+      std::fprintf(stderr, "hotpath-server: reloaded %s (%u routes; %zu replaced tables still in use)\n",
+                   config.config_path.c_str(), routes, in_use);
       continue;
     }
     break;  // SIGTERM or SIGINT
   }
   shared.stopping.store(true, std::memory_order_release);
-  for (auto& worker : workers) worker->wake();
+  for (auto& loop : loops) loop->wake();
   for (auto& thread : running) thread.join();
   return 0;
 }

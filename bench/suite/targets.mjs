@@ -6,7 +6,9 @@
 //   needs(ctx)            messages for missing prerequisites ([] when all is there)
 //   setup(ctx)            once per suite, before any start (e.g. bundling the Worker)
 //   prepare(ctx, setup)   per start, with ctx.port (and ctx.port2) free ports:
-//                         { argv, env?, readyLine?, startupMs?, files? }; readyLine is a
+//                         { argv, env?, readyLine?, startupMs?, files?, hotpath? }; hotpath
+//                         ({ binary, args }): started by hotpath-server's launcher
+//                         (argv is then only what the results show); readyLine is a
 //                         regex the server's stdout must show before it counts
 //                         as started (then the HTTP check still applies); files
 //                         are generated configs, kept in the result JSON
@@ -42,6 +44,7 @@ export function which(tool) {
 const need = {
   bun: (ctx) => (executable(ctx.bun) ? [] : [`${ctx.bun} is missing: run 'npm ci'`]),
   dist: (ctx) => (existsSync(join(ctx.root, "dist/adapters/index.js")) ? [] : ["dist/ is missing: run 'npm run build'"]),
+  launcher: (ctx) => (existsSync(join(ctx.root, "dist/adapters/hotpath-process.js")) ? [] : ["dist/ is missing: run 'npm run build'"]),
   wasm: (ctx) => (existsSync(join(ctx.root, "build/router.wasm")) ? [] : ["build/router.wasm is missing: run 'make wasm'"]),
   module: (ctx, name) => (existsSync(join(ctx.root, "node_modules", name, "package.json")) ? [] : [`node_modules/${name} is missing: run 'npm ci'`]),
 };
@@ -52,11 +55,15 @@ export const TARGETS = [
   {
     name: "c-core",
     description: "build/hotpath-server, the native epoll HTTP/1.1 server (threads: FAST_SERVER_C_THREADS, default one per server CPU)",
-    needs: (ctx) => (executable(ctx.hotpathServer) ? [] : [`${ctx.hotpathServer} is missing or not executable: run 'make native'`]),
-    prepare: (ctx) => ({
-      argv: [ctx.hotpathServer, "--config", ctx.table, "--host", "127.0.0.1", "--port", String(ctx.port), "--threads", String(ctx.cThreads), "--quiet"],
-      startupMs: 10_000,
-    }),
+    needs: (ctx) => [
+      ...(executable(ctx.hotpathServer) ? [] : [`${ctx.hotpathServer} is missing or not executable: run 'make native'`]),
+      ...need.launcher(ctx),
+    ],
+    // Started by hotpath-server's one launcher (adapters/hotpath-process.ts).
+    prepare: (ctx) => {
+      const args = ["--config", ctx.table, "--host", "127.0.0.1", "--port", String(ctx.port), "--threads", String(ctx.cThreads), "--quiet"];
+      return { hotpath: { binary: ctx.hotpathServer, args }, argv: [ctx.hotpathServer, ...args], startupMs: 10_000 };
+    },
   },
   {
     name: "nginx",

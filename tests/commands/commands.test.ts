@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { freePort } from "../ts/support/free-port.js";
+import { freePort } from "../../adapters/hotpath-process.js";
 import { root } from "../ts/support/node-files.js";
 import { run, serve, type Ran, type Served } from "../ts/support/processes.js";
 

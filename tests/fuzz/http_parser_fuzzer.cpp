@@ -1,234 +1,152 @@
-// Fuzz target: the native server's HTTP/1.1 request parsing
-// (native/http_parser.cpp): parse_request_head and ChunkedDecoder, driven the
-// way a connection drives them, on a stream of pipelined requests.
+// Fuzz target: the native server's HTTP/1.1 request handling, parser
+// (native/http_parser.cpp: parse_request_head, ChunkedDecoder) and session
+// (native/http1_session.cpp), on a stream of pipelined requests.
 //
 // Input: a 16-byte cut header (cut_points.h), then the bytes a client sends.
 //
-// The driver mirrors native/worker.cpp: re-run the stateless head parser on
-// everything buffered until it completes or fails; then count a
-// Content-Length body or feed a ChunkedDecoder; then the next request, until
-// an error, a request that closes the connection, or the end of the bytes.
+// The server's own Http1Session is driven as the event loop drives it
+// (tests/cpp/session_driver.h): each read appended to the bytes it has not
+// used yet, copied into an exact-size heap block (so ASan sees any read past
+// the end), handed to receive(), the unused rest kept while it reads on. The
+// answer step is the server's (RouteAnswers over a small table), recorded on
+// the way. The body limit is 1 KiB so that 413 is reachable.
 //
 // Invariants:
 //  - Split reads change nothing: the stream fed whole and fed in the reads
-//    the cut header chooses give the same requests (method, target, version,
-//    keep-alive, Expect, framing, Content-Length, head length, payload) and
-//    the same end (idle, waiting in a head or body, error with the same
-//    status, or closed with the same bytes left unparsed).
-//  - A complete head is self-contained: parse_request_head on exactly its
-//    head_length bytes gives the same head. head_length is within the bytes
-//    given; method and target point inside them; the method is a token; the
-//    target has no byte <= 0x20 or 0x7F; framing and Content-Length agree.
-//  - An error status is one of 400, 414, 431, 501, 505.
-//  - ChunkedDecoder never consumes past the bytes it is given and, when it
-//    asks for more, has consumed everything.
-// Each call gets its own exact-size heap copy, so ASan sees any read past the
-// bytes given.
+//    the cut header chooses give the same requests to the answer step
+//    (method, target, path routed, version, keep-alive, Expect, framing,
+//    Content-Length, head bytes, header fields, Connection decision, body
+//    bytes, completeness), the same answers (Date lines aside), and the same
+//    end (still reading with the same bytes kept, in a body, rejected with
+//    the same status, or closed by a request with the same bytes never
+//    parsed).
+//  - Every request handed over is well formed: method, target and header
+//    fields point inside its head; the method is a token; the target has no
+//    byte <= 0x20 or 0x7F; field names are tokens, values field bytes
+//    without surrounding whitespace; the head ends in CRLF CRLF.
+//  - A head is self-contained: parse_request_head on exactly its bytes
+//    gives the same head.
+//  - A body handed over is never more than the limit, and is complete
+//    exactly when the session says it ended.
+//  - A rejection status is one of 400, 413, 414, 431, 501, 505.
+//  - Answers that come later keep their order: with every other answer
+//    deferred (AnswerPlan::later) and completed after the last read, the
+//    same requests are handed over and the same answers go out (interim
+//    100s aside: one that is due only after its body arrived is not sent),
+//    whenever the queue limit is not reached.
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
-#include <vector>
 
-#include "bytes.h"  // is_tchar, from router/
 #include "cut_points.h"
 #include "fuzz_check.h"
+#include "http1_session.h"
 #include "http_parser.h"
+#include "session_driver.h"
 
 namespace {
 
-using namespace hotpath::http;
+using hotpath::native::Http1Session;
+using hotpath::testing::SessionDriver;
 
-struct Message {
-  std::string method, target;
-  uint8_t version_minor;
-  bool keep_alive, expect_continue;
-  BodyFraming framing;
-  uint64_t content_length;
-  uint32_t head_length;
-  uint64_t payload = 0;
-  bool complete = false;
-  bool operator==(const Message& o) const {
-    return method == o.method && target == o.target && version_minor == o.version_minor &&
-           keep_alive == o.keep_alive && expect_continue == o.expect_continue && framing == o.framing &&
-           content_length == o.content_length && head_length == o.head_length && payload == o.payload &&
-           complete == o.complete;
-  }
-};
+constexpr uint64_t kMaxBody = 1024;
 
-enum class End { kIdle, kHeadPending, kBodyPending, kError, kClosed };
-
-struct Outcome {
-  std::vector<Message> messages;
-  End end = End::kIdle;
-  uint16_t error_status = 0;
-  size_t unparsed = 0;  // kClosed: bytes after the last request
-  bool operator==(const Outcome& o) const {
-    return messages == o.messages && end == o.end && error_status == o.error_status && unparsed == o.unparsed;
-  }
-};
-
-ParseResult parse_exact(const std::string& bytes, RequestHead* head) {
-  std::unique_ptr<char[]> copy(new char[bytes.size()]);
-  std::memcpy(copy.get(), bytes.data(), bytes.size());
-  ParseResult r = parse_request_head(copy.get(), bytes.size(), ParserLimits{}, head);
-  if (r == ParseResult::kComplete) {
-    const char* begin = copy.get();
-    FUZZ_CHECK(head->head_length > 0 && head->head_length <= bytes.size());
-    FUZZ_CHECK(head->method >= begin && head->method_length > 0 &&
-               head->method + head->method_length <= begin + head->head_length);
-    FUZZ_CHECK(head->target >= begin && head->target_length > 0 &&
-               head->target + head->target_length <= begin + head->head_length);
-    for (uint32_t i = 0; i < head->method_length; ++i) {
-      FUZZ_CHECK(hotpath::is_tchar(static_cast<unsigned char>(head->method[i])));
-    }
-    for (uint32_t i = 0; i < head->target_length; ++i) {
-      unsigned char c = static_cast<unsigned char>(head->target[i]);
-      FUZZ_CHECK(c > 0x20 && c != 0x7F);
-    }
-    FUZZ_CHECK(head->version_minor <= 1);
-    FUZZ_CHECK((head->framing == BodyFraming::kContentLength) == (head->content_length > 0 &&
-                                                                  head->framing != BodyFraming::kChunked));
-  } else if (r == ParseResult::kError) {
-    uint16_t s = head->error_status;
-    FUZZ_CHECK(s == 400 || s == 414 || s == 431 || s == 501 || s == 505, "error status %u", s);
-  }
-  return r;
+hotpath::native::SessionLimits limits() {
+  hotpath::native::SessionLimits l;
+  l.max_body_bytes = kMaxBody;
+  return l;
 }
 
-class Connection {
- public:
-  void receive(const std::string& bytes) {
-    if (state_ == State::kClosed) {
-      outcome_.unparsed += bytes.size();
-      return;
-    }
-    if (state_ == State::kError) return;
-    buffer_ += bytes;
-    process();
+struct Outcome {
+  std::vector<hotpath::testing::SeenRequest> requests;
+  std::string answers;
+  Http1Session::Ending ending;
+  uint16_t status;
+  bool in_body;
+  std::string kept;  // still reading: the bytes kept for the next read
+  size_t ignored;    // closed by a request: bytes never parsed
+  bool operator==(const Outcome& o) const {
+    return requests == o.requests && answers == o.answers && ending == o.ending && status == o.status &&
+           in_body == o.in_body && kept == o.kept && ignored == o.ignored;
   }
-
-  Outcome finish() const {
-    Outcome o = outcome_;
-    switch (state_) {
-      case State::kHead: {
-        // Empty lines (and the CR of one more) before a request line are
-        // ignored (RFC 9112 2.2): still idle.
-        size_t i = 0;
-        while (i + 1 < buffer_.size() && buffer_[i] == '\r' && buffer_[i + 1] == '\n') i += 2;
-        bool idle = i == buffer_.size() || (i + 1 == buffer_.size() && buffer_[i] == '\r');
-        o.end = idle ? End::kIdle : End::kHeadPending;
-        break;
-      }
-      case State::kBody: o.end = End::kBodyPending; break;
-      case State::kError: o.end = End::kError; break;
-      case State::kClosed: o.end = End::kClosed; break;
-    }
-    return o;
-  }
-
- private:
-  enum class State { kHead, kBody, kError, kClosed };
-
-  void process() {
-    for (;;) {
-      if (state_ == State::kHead) {
-        RequestHead head;
-        ParseResult r = parse_exact(buffer_, &head);
-        if (r == ParseResult::kIncomplete) return;
-        if (r == ParseResult::kError) {
-          state_ = State::kError;
-          outcome_.error_status = head.error_status;
-          return;
-        }
-        Message m;
-        // parse_exact's copy is gone: re-derive the strings from the buffer.
-        RequestHead again;
-        std::string exact = buffer_.substr(0, head.head_length);
-        std::unique_ptr<char[]> copy(new char[exact.size()]);
-        std::memcpy(copy.get(), exact.data(), exact.size());
-        FUZZ_CHECK(parse_request_head(copy.get(), exact.size(), ParserLimits{}, &again) == ParseResult::kComplete,
-                   "a complete head needs bytes after it");
-        m.method.assign(again.method, again.method_length);
-        m.target.assign(again.target, again.target_length);
-        m.version_minor = again.version_minor;
-        m.keep_alive = again.keep_alive;
-        m.expect_continue = again.expect_continue;
-        m.framing = again.framing;
-        m.content_length = again.content_length;
-        m.head_length = again.head_length;
-        FUZZ_CHECK(again.head_length == head.head_length && again.framing == head.framing &&
-                       again.content_length == head.content_length && again.keep_alive == head.keep_alive &&
-                       again.expect_continue == head.expect_continue &&
-                       again.version_minor == head.version_minor && again.method_length == head.method_length &&
-                       again.target_length == head.target_length,
-                   "the head parsed alone differs from the head parsed with bytes after it");
-        buffer_.erase(0, head.head_length);
-        outcome_.messages.push_back(m);
-        if (head.framing == BodyFraming::kNone) {
-          if (!end_message()) return;
-          continue;
-        }
-        state_ = State::kBody;
-        remaining_ = head.content_length;
-        decoder_ = ChunkedDecoder();
-      }
-      if (buffer_.empty()) return;
-      Message& m = outcome_.messages.back();
-      if (m.framing == BodyFraming::kContentLength) {
-        size_t take = buffer_.size() < remaining_ ? buffer_.size() : static_cast<size_t>(remaining_);
-        m.payload += take;
-        remaining_ -= take;
-        buffer_.erase(0, take);
-        if (remaining_ != 0) return;
-      } else {
-        std::unique_ptr<char[]> copy(new char[buffer_.size()]);
-        std::memcpy(copy.get(), buffer_.data(), buffer_.size());
-        size_t consumed = SIZE_MAX;
-        ParseResult r = decoder_.feed(copy.get(), buffer_.size(), &consumed, &m.payload);
-        FUZZ_CHECK(consumed <= buffer_.size(), "consumed %zu of %zu", consumed, buffer_.size());
-        if (r == ParseResult::kError) {
-          state_ = State::kError;
-          outcome_.error_status = 400;
-          return;
-        }
-        if (r == ParseResult::kIncomplete) FUZZ_CHECK(consumed == buffer_.size(), "incomplete but bytes left");
-        buffer_.erase(0, consumed);
-        if (r == ParseResult::kIncomplete) return;
-      }
-      if (!end_message()) return;
-    }
-  }
-
-  bool end_message() {
-    outcome_.messages.back().complete = true;
-    state_ = State::kHead;
-    if (outcome_.messages.back().keep_alive) return true;
-    state_ = State::kClosed;
-    outcome_.unparsed = buffer_.size();
-    buffer_.clear();
-    return false;
-  }
-
-  State state_ = State::kHead;
-  std::string buffer_;
-  uint64_t remaining_ = 0;
-  ChunkedDecoder decoder_;
-  Outcome outcome_;
 };
+
+void check_self_contained(const hotpath::testing::SeenRequest& r) {
+  std::unique_ptr<char[]> copy(new char[r.raw_head.size()]);
+  std::memcpy(copy.get(), r.raw_head.data(), r.raw_head.size());
+  hotpath::http::RequestHead again;
+  hotpath::http::HeaderField fields[hotpath::kMaxHeaderFields];
+  hotpath::http::ParseResult result = hotpath::http::parse_request_head(
+      copy.get(), r.raw_head.size(), hotpath::http::ParserLimits{}, &again, fields, hotpath::kMaxHeaderFields);
+  FUZZ_CHECK(result == hotpath::http::ParseResult::kComplete, "a complete head needs bytes after it");
+  FUZZ_CHECK(again.head_length == r.head_length && again.framing == r.framing &&
+                 again.content_length == r.content_length && again.keep_alive == r.keep_alive &&
+                 again.expect_continue == r.expect_continue && again.version_minor == r.version_minor &&
+                 std::string(again.method, again.method_length) == r.method &&
+                 std::string(again.target, again.target_length) == r.target && again.field_count == r.fields.size(),
+             "the head parsed alone differs from the head parsed with bytes after it");
+}
+
+std::string without_continue(std::string answers) {
+  static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  for (size_t at; (at = answers.find(kContinue)) != std::string::npos;) answers.erase(at, kContinue.size());
+  return answers;
+}
+
+Outcome serve(const std::vector<std::string>& reads, bool defer_odd = false) {
+  SessionDriver driver(hotpath::testing::kSessionTestTable, limits(), hotpath::testing::Copy::kHeap);
+  driver.answers().fail = [](const std::string& what) { FUZZ_CHECK(false, "request handed over: %s", what.c_str()); };
+  if (defer_odd) driver.answers().defer = [](const hotpath::native::Request& r) { return r.sequence % 2 == 1; };
+  for (const std::string& read : reads) driver.receive(read);
+  if (defer_odd) {
+    for (size_t i = 0; i < driver.answers().deferred.size(); ++i) {
+      const uint64_t sequence = driver.answers().deferred[i].first;
+      bool cancelled = false;
+      for (uint64_t c : driver.answers().cancelled) cancelled |= c == sequence;
+      if (!cancelled) driver.complete(sequence);
+    }
+    FUZZ_CHECK(!driver.session().awaiting_answers(), "an answer is still awaited after every one was completed");
+  }
+  const Http1Session& s = driver.session();
+  Outcome o{driver.answers().requests,
+            hotpath::testing::without_date(driver.output()),
+            s.ending(),
+            s.rejection_status(),
+            s.in_body(),
+            s.reading() ? driver.unused() : std::string(),
+            s.ending() == Http1Session::Ending::kClosedByRequest ? driver.ignored() : 0};
+  if (o.ending == Http1Session::Ending::kRejected) {
+    uint16_t st = o.status;
+    FUZZ_CHECK(st == 400 || st == 413 || st == 414 || st == 431 || st == 501 || st == 505, "rejection status %u", st);
+  }
+  for (size_t i = 0; i < o.requests.size(); ++i) {
+    const hotpath::testing::SeenRequest& r = o.requests[i];
+    check_self_contained(r);
+    FUZZ_CHECK(r.body.size() <= kMaxBody, "body of %zu bytes over the limit", r.body.size());
+    FUZZ_CHECK(r.framing != hotpath::http::BodyFraming::kContentLength || r.body.size() <= r.content_length);
+    const bool last = i + 1 == o.requests.size();
+    // Only the last request can be unfinished: its body still arriving, or rejected.
+    FUZZ_CHECK(r.complete || last, "request %zu of %zu incomplete", i, o.requests.size());
+    if (last && o.in_body) FUZZ_CHECK(!r.complete, "in a body, but the last request is complete");
+  }
+  return o;
+}
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   hotpath::fuzz::SplitInput in = hotpath::fuzz::split_input(data, size);
-  Connection whole;
-  whole.receive(in.payload);
-  Outcome a = whole.finish();
-  Connection split;
-  for (const std::string& read : in.reads) split.receive(read);
-  Outcome b = split.finish();
+  Outcome a = serve({in.payload});
+  Outcome b = serve(in.reads);
   FUZZ_CHECK(a == b, "split reads changed the result: %zu vs %zu requests, end %d vs %d, status %u vs %u",
-             a.messages.size(), b.messages.size(), static_cast<int>(a.end), static_cast<int>(b.end), a.error_status,
-             b.error_status);
+             a.requests.size(), b.requests.size(), static_cast<int>(a.ending), static_cast<int>(b.ending), a.status,
+             b.status);
+  if (a.requests.size() < hotpath::native::kMaxQueuedAnswers) {
+    Outcome c = serve({in.payload}, true);
+    FUZZ_CHECK(c.requests == a.requests && c.ending == a.ending && c.status == a.status && c.in_body == a.in_body,
+               "deferred answers changed what was parsed: %zu vs %zu requests", c.requests.size(), a.requests.size());
+    FUZZ_CHECK(without_continue(c.answers) == without_continue(a.answers), "deferred answers changed the answers");
+  }
   return 0;
 }

@@ -11,9 +11,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 
-import {
-  completeResponses, killAllServers, parseAll, parseResponses, RawClient, serverBuilt, show, sleep, startServer,
-} from "../ts/native/harness.js";
+import { killAllServers, serverBuilt, startServer } from "../ts/native/server.js";
+import { completeResponses, parseAll, parseResponses, show } from "../ts/support/http-responses.js";
+import { RawClient, sleep } from "../ts/support/raw-client.js";
 
 afterAll(killAllServers);
 

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createFastWasmFetch, createWasmFetch } from "../../adapters/wasm.js";
 import { builtinTableBytes } from "../../cli/bake.js";
-import { freePort } from "../ts/support/free-port.js";
+import { freePort } from "../../adapters/hotpath-process.js";
 import { root, routingVectors, tableFiles } from "../ts/support/node-files.js";
 import { run, serve, type Ran, type Served } from "../ts/support/processes.js";
 import { fetchSkipReason, tableOf } from "../ts/support/vectors.js";

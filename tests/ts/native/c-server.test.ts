@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { CServer, json, jsonTemplate, template, text, type RunningCServer } from "../../../adapters/c.js";
-import { freePort } from "../support/free-port.js";
+import { freePort } from "../../../adapters/hotpath-process.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fromEnv = process.env["HOTPATH_SERVER_BINARY"];

@@ -14,9 +14,10 @@
 //   the target is over 8192 bytes (the 414 rule comes first).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import {
-  killAllServers, parseAll, serverBuilt, SequentialClient, show, startServer, exchange, type HttpResponse, type NativeServer,
-} from "./harness.js";
+import { killAllServers, serverBuilt, startServer, type NativeServer } from "./server.js";
+import { parseAll, show, type HttpResponse } from "../support/http-responses.js";
+import { exchange } from "../support/raw-client.js";
+import { SequentialClient } from "../support/sequential-client.js";
 import { routingVectors, tableFiles } from "../support/node-files.js";
 import { tableOf, type RoutingVector } from "../support/vectors.js";
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { HotpathServer, toRouteTable } from "../../../adapters/index.js";
 import { createFastWasmFetch } from "../../../adapters/wasm.js";
-import { killAllServers, startServer } from "../native/harness.js";
+import { killAllServers, startServer } from "../native/server.js";
 import { httpFetch } from "../support/http-client.js";
 import { newInstance, routingVectors, tableFiles } from "../support/node-files.js";
 import { fetchSkipReason, tableOf, type RoutingVector } from "../support/vectors.js";

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { freePort } from "../support/free-port.js";
+import { freePort } from "../../../adapters/hotpath-process.js";
 import { root } from "../support/node-files.js";
 
 const offline = {

@@ -1,36 +1,39 @@
-// One worker thread: its own listeners (SO_REUSEPORT) and epoll loop, and the
-// connections it accepted. Nothing on the request path is shared between
-// workers except the route table pointer (read with one atomic load).
+// One event loop thread: its own listeners (SO_REUSEPORT), its epoll loop,
+// and the connections it accepted. It keeps sockets, timeouts and buffers;
+// every HTTP rule is the connection's Http1Session's. Nothing on the request
+// path is shared between loops but the route table (RouteTables: one atomic
+// load per request, and one announcement per batch of events).
 #pragma once
 #include <atomic>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "http_parser.h"
-#include "loaded_routes.h"
+#include "http1_session.h"
 #include "response_writer.h"
+#include "route_answers.h"
+#include "route_tables.h"
 #include "server_config.h"
 
 namespace hotpath::native {
 
 struct SharedState {
-  explicit SharedState(const ServerConfig& c) : config(c) {}
+  SharedState(const ServerConfig& c, RouteTables& t) : config(c), tables(t) {}
   const ServerConfig& config;
-  std::atomic<const LoadedRoutes*> routes{nullptr};
+  RouteTables& tables;
   std::atomic<bool> stopping{false};
   std::atomic<uint32_t> connections{0};
 };
 
 struct Connection;
 
-class Worker {
+class EventLoop {
  public:
-  Worker(SharedState& shared, std::vector<int> listeners);
-  ~Worker();
-  Worker(const Worker&) = delete;
-  Worker& operator=(const Worker&) = delete;
+  // `index` is this loop's reader slot in shared.tables.
+  EventLoop(SharedState& shared, uint32_t index, std::vector<int> listeners);
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
 
   // Serves until stop() and every connection is closed (or the grace period ends).
   void run();
@@ -41,8 +44,7 @@ class Worker {
   void accept_ready(int listener);
   void read_ready(Connection* c);
   void write_ready(Connection* c);
-  size_t process(Connection* c, const char* data, size_t length);
-  void answer_request(Connection* c, const http::RequestHead& head, std::string& out);
+  void receive(Connection* c, const char* data, size_t length, bool buffered);
   void flush(Connection* c);
   void finish(Connection* c);
   void update_events(Connection* c);
@@ -52,6 +54,7 @@ class Worker {
   std::string& output_for(Connection* c);
 
   SharedState& shared_;
+  const uint32_t index_;
   std::vector<int> listeners_;
   std::vector<int> sources_;  // listener fds and the wake fd, addressed by epoll data
   int epoll_fd_ = -1;
@@ -63,9 +66,9 @@ class Worker {
   std::vector<Connection*> closed_;    // freed after each event batch
   std::string out_;                    // answers of the current read, before the write
   std::vector<char> read_buffer_;
-  char scratch_[8192];                 // decoded parameters (router scratch)
   DateHeader date_;
-  http::ParserLimits limits_;
+  RouteAnswers answers_;
+  SessionContext sessions_;  // what every connection's session shares
 };
 
 int64_t monotonic_ms();
