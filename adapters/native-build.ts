@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 const TARGETS: readonly { name: string; flags: readonly string[] }[] = [
   { name: "hotpath_router", flags: ["-ffreestanding", "-fno-exceptions", "-fno-rtti"] },
   { name: "hotpath_http", flags: [] },
+  { name: "hotpath_session", flags: [] },
   { name: "hotpath-server", flags: [] },
 ];
 // CMake's Release build (CMAKE_BUILD_TYPE=Release) with the warnings of CMakeLists.txt.

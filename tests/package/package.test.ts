@@ -79,7 +79,7 @@ describe("the tarball", () => {
       for (const file of typeof entry === "string" ? [entry] : Object.values(entry)) expect(files, file).toContain(file.replace(/^\.\//, ""));
     }
     expect(files).toContain(manifest.bin.hotpath);
-    for (const file of ["CMakeLists.txt", "native/main.cpp", "native/worker.h", "router/match.cpp", "router/router.h", "types/modules.d.ts"]) {
+    for (const file of ["CMakeLists.txt", "native/main.cpp", "native/event_loop.h", "native/http1_session.h", "router/directive.h", "router/match.cpp", "router/router.h", "types/modules.d.ts"]) {
       expect(files).toContain(file);
     }
     // Of the tests, only docs the README links.
@@ -217,7 +217,7 @@ process.on("SIGTERM", () => server.stop().then(() => process.exit(0)));
       expect(binary.startsWith(join(serverCache, "hotpath-server-"))).toBe(true);
       if (first) {
         expect(server.output()).toMatch(/hotpath: building hotpath-server from source \(first use, cached in /);
-        expect(server.output()).toMatch(/hotpath: \[\d+\/\d+\] native\/worker\.cpp/);
+        expect(server.output()).toMatch(/hotpath: \[\d+\/\d+\] native\/event_loop\.cpp/);
         expect(server.output()).toMatch(/hotpath: built .*hotpath-server in [\d.]+ s/);
       } else {
         expect(server.output()).not.toMatch(/building/);
