@@ -3,16 +3,30 @@
 # root (otherwise names them and fails), then `npm ci` from the lockfile.
 #   scripts/bootstrap.sh             install what is missing
 #   scripts/bootstrap.sh --quiet     same, silent when nothing is missing
+#   scripts/bootstrap.sh --emscripten --wasi   also the toolchains of make
+#       wasm-emscripten and make wasm-wasi (those targets ask for them; CI
+#       installs both for make test-wasm-toolchains)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quiet=0
-[ "${1:-}" = "--quiet" ] && quiet=1
+toolchains=()
+for arg in "$@"; do
+  case $arg in
+    --quiet) quiet=1 ;;
+    # emcc 3.1.6 (it brings node packages and uses Debian's clang and Binaryen)
+    --emscripten) toolchains+=(emscripten) ;;
+    # clang --target=wasm32-wasi: the WASI sysroot and its compiler-rt builtins
+    --wasi) toolchains+=(wasi-libc libclang-rt-14-dev-wasm32) ;;
+    *) echo "bootstrap: unknown option $arg (--quiet, --emscripten, --wasi)" >&2; exit 2 ;;
+  esac
+done
 
 packages=(build-essential cmake clang lld binaryen libgtest-dev libbenchmark-dev nlohmann-json3-dev nodejs npm
           valgrind wrk)  # make test-valgrind, make test-load
 # clang's sanitizer and libFuzzer runtimes for make fuzz: only recommended by
 # clang, so missing where apt skips recommendations.
 packages+=(libclang-rt-dev)
+packages+=("${toolchains[@]}")
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
