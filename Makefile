@@ -5,6 +5,9 @@
 #                   link) and test-ts (typecheck; Vitest on Node with the real
 #                   router.wasm, wrangler dev; Vitest inside workerd)
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
+#   make wasm-emscripten, make wasm-wasi  the same module from emcc or a WASI
+#                   sysroot (build/wasm-emscripten/, build/wasm-wasi/)
+#   make test-wasm-toolchains  the wasm and workerd suites on all three builds
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
 #   make test-load  load and fault tests of hotpath-server (not in make test)
@@ -262,6 +265,24 @@ endif
 .PHONY: build-check-routes
 build-check-routes: deps $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) --target hotpath-check-routes -j $(JOBS)
+
+# The router.wasm test matrix: every build through the same tests, so that a
+# difference between toolchains fails. First a report of what may differ
+# (size, exact bytes); then the Node wasm suites on each build and
+# tests/wasm/ comparing each with the default (vitest.wasm.config.ts: one
+# project per build), then the workerd suite on each build. The tests assume
+# the default table (ROUTES=bench/c-core.tsv).
+WASM_BUILDS := default=$(BUILD)/router.wasm emscripten=$(WASM_EMSCRIPTEN_DIR)/router.wasm wasi=$(WASM_WASI_DIR)/router.wasm
+.PHONY: test-wasm-toolchains
+test-wasm-toolchains: deps wasm wasm-emscripten wasm-wasi
+	@echo "router.wasm builds: $$($(WASM_CXX) --version | head -1); emcc $$($(EMCC) --version | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)"
+	@reference=$(BUILD)/router.wasm; echo "| build | file | bytes | sha256 | bytes vs default |"; echo "| --- | --- | ---: | --- | --- |"; \
+	  for b in $(WASM_BUILDS); do f=$${b#*=}; \
+	    if cmp -s $$f $$reference; then same=identical; else same="differ ($$(( $$(wc -c < $$f) - $$(wc -c < $$reference) )) bytes)"; fi; \
+	    echo "| $${b%%=*} | $$f | $$(wc -c < $$f) | $$(sha256sum $$f | cut -c1-16) | $$same |"; done
+	$(OFFLINE_ENV) HOTPATH_WASM_BUILDS="$(WASM_BUILDS)" npx vitest run --config vitest.wasm.config.ts
+	@status=0; for b in $(WASM_BUILDS); do echo "=== workerd suite on $${b%%=*} ($${b#*=})"; \
+	  $(OFFLINE_ENV) HOTPATH_WASM=$${b#*=} npx vitest run --config vitest.workers.config.ts || status=1; done; exit $$status
 
 # wrk and nginx for the HTTP benchmarks (Debian packages; needs root).
 bootstrap-bench:
