@@ -197,9 +197,14 @@ endif
 # export emcc always adds, and fails on any import. ERROR_ON_UNDEFINED_SYMBOLS
 # is off only because emcc demands stackSave/stackRestore/stackAlloc from the
 # libc it is not given: an undefined function becomes an import, which fails.
+# emcc's -Os and -Oz also stop inlining of functions not marked inline
+# (INLINING_LIMIT=1, i.e. -fno-inline-functions): 18-19% more instructions
+# per handle_path/route_request call and 15% on the GitHub-style table
+# (callgrind, README "router.wasm toolchains"). -sINLINING_LIMIT=0 gives them
+# the meaning they have for clang, so the split is the same as make wasm's.
 EMCC ?= emcc
 WASM_EMSCRIPTEN_DIR := $(BUILD)/wasm-emscripten
-WASM_EMSCRIPTEN_CXXFLAGS ?= $(WASM_COMMON_CXXFLAGS)
+WASM_EMSCRIPTEN_CXXFLAGS ?= $(WASM_COMMON_CXXFLAGS) -sINLINING_LIMIT=0
 WASM_EMSCRIPTEN_LDFLAGS ?= $(WASM_OPT_LEVEL) -flto -nostdlib -Wl,--no-entry -sSTANDALONE_WASM -sSUPPORT_ERRNO=0 \
   -sERROR_ON_UNDEFINED_SYMBOLS=0 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=$(WASM_MAX_MEMORY) -sTOTAL_STACK=$(WASM_STACK_SIZE)
 WASM_EMSCRIPTEN_OBJECTS := $(call wasm_objects,$(WASM_EMSCRIPTEN_DIR))
@@ -283,6 +288,13 @@ test-wasm-toolchains: deps wasm wasm-emscripten wasm-wasi
 	$(OFFLINE_ENV) HOTPATH_WASM_BUILDS="$(WASM_BUILDS)" npx vitest run --config vitest.wasm.config.ts
 	@status=0; for b in $(WASM_BUILDS); do echo "=== workerd suite on $${b%%=*} ($${b#*=})"; \
 	  $(OFFLINE_ENV) HOTPATH_WASM=$${b#*=} npx vitest run --config vitest.workers.config.ts || status=1; done; exit $$status
+
+# ns per ABI call of every build, side by side in one run, on Node then Bun
+# (npm run bench:wasm-toolchains; README "router.wasm toolchains").
+.PHONY: bench-wasm-toolchains
+bench-wasm-toolchains: deps wasm wasm-emscripten wasm-wasi
+	WASM="$(WASM_BUILDS)" node bench/wasm-abi.mjs
+	WASM="$(WASM_BUILDS)" node_modules/.bin/bun bench/wasm-abi.mjs
 
 # wrk and nginx for the HTTP benchmarks (Debian packages; needs root).
 bootstrap-bench:
