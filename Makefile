@@ -198,9 +198,9 @@ endif
 # is off only because emcc demands stackSave/stackRestore/stackAlloc from the
 # libc it is not given: an undefined function becomes an import, which fails.
 # emcc's -Os and -Oz also stop inlining of functions not marked inline
-# (INLINING_LIMIT=1, i.e. -fno-inline-functions): 18-19% more instructions
-# per handle_path/route_request call and 15% on the GitHub-style table
-# (callgrind, README "router.wasm toolchains"). -sINLINING_LIMIT=0 gives them
+# (INLINING_LIMIT=1, i.e. -fno-inline-functions): 10% more instructions per
+# handle_path call and 15% on the GitHub-style table (bench:wasm-instructions,
+# README "router.wasm toolchains"). -sINLINING_LIMIT=0 gives them
 # the meaning they have for clang, so the split is the same as make wasm's.
 EMCC ?= emcc
 WASM_EMSCRIPTEN_DIR := $(BUILD)/wasm-emscripten
@@ -295,6 +295,13 @@ test-wasm-toolchains: deps wasm wasm-emscripten wasm-wasi
 bench-wasm-toolchains: deps wasm wasm-emscripten wasm-wasi
 	WASM="$(WASM_BUILDS)" node bench/wasm-abi.mjs
 	WASM="$(WASM_BUILDS)" node_modules/.bin/bun bench/wasm-abi.mjs
+
+# x86 instructions per ABI call of every build on Node, counted by callgrind
+# (npm run bench:wasm-instructions; about 5 minutes): a noise-free ranking.
+.PHONY: bench-wasm-instructions
+bench-wasm-instructions: deps wasm wasm-emscripten wasm-wasi
+	@command -v valgrind >/dev/null || { echo "valgrind is missing: make bootstrap (as root), or apt-get install valgrind"; exit 1; }
+	WASM="$(WASM_BUILDS)" node bench/wasm-instructions.mjs
 
 # wrk and nginx for the HTTP benchmarks (Debian packages; needs root).
 bootstrap-bench:
