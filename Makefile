@@ -7,6 +7,9 @@
 #                   TypeScript suites under bun test) and test-user (the npm
 #                   tarball in fresh projects; the original README's commands)
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
+#   make wasm-emscripten, make wasm-wasi  the same module from emcc or a WASI
+#                   sysroot (build/wasm-emscripten/, build/wasm-wasi/)
+#   make test-wasm-toolchains  the wasm and workerd suites on all three builds
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
 #   make test-load  load and fault tests of hotpath-server, 10,000 reloads (not in make test)
@@ -123,9 +126,18 @@ test-load: deps native
 	npx vitest run --config vitest.load.config.ts
 
 # ---- router.wasm -------------------------------------------------------------
-# Compiled with clang --target=wasm32 (or a wasi-sdk at WASI_SDK_PATH), linked
-# without -O so clang never runs wasm-opt itself, then optimised by Binaryen's
-# wasm-opt when it is installed.
+# One module from three toolchains: the same sources (every .cpp in router/
+# and abi/), the same optimisation split, the same table (ROUTES) compiled in,
+# and the exports the sources mark with export_name (no export list here).
+#   make wasm             build/router.wasm: clang --target=wasm32 (or a
+#                         wasi-sdk's clang at WASI_SDK_PATH), wasm-ld, then
+#                         Binaryen's wasm-opt when installed. The default.
+#   make wasm-emscripten  build/wasm-emscripten/router.wasm: emcc, standalone
+#   make wasm-wasi        build/wasm-wasi/router.wasm: --target=wasm32-wasi
+#                         with a WASI sysroot
+#   make test-wasm-toolchains  the same tests on all three (README "router.wasm
+#                         toolchains"); not part of make test
+# The default links without -O so that clang never runs wasm-opt itself.
 ROUTES ?= bench/c-core.tsv
 WASM_DIR := $(BUILD)/wasm
 ifdef WASI_SDK_PATH
@@ -140,8 +152,11 @@ WASM_OPT_LEVEL ?= -O3
 # 1 GiB: far above any route table, and a clean "cannot grow" (alloc returns
 # 0) instead of an engine-dependent limit.
 WASM_MAX_MEMORY ?= 1073741824
-WASM_CXXFLAGS ?= --target=wasm32 -std=c++17 -flto -ffreestanding -nostdlib -fno-exceptions -fno-rtti \
-  -mbulk-memory -fvisibility=hidden -Wall -Wextra -Werror
+WASM_STACK_SIZE ?= 65536
+# What every toolchain compiles with; each adds its target (emcc has its own).
+WASM_COMMON_CXXFLAGS := -std=c++17 -flto -ffreestanding -fno-exceptions -fno-rtti -mbulk-memory \
+  -fvisibility=hidden -Wall -Wextra -Werror
+WASM_CXXFLAGS ?= --target=wasm32 -nostdlib $(WASM_COMMON_CXXFLAGS)
 # The matcher is optimised with -Os, everything else (table loading, ABI glue)
 # with -Oz, all linked with LTO: 16 KB in all, and as fast per request as -O2
 # in V8 (measured with bench/wasm-abi.mjs; see README "router.wasm").
@@ -149,37 +164,45 @@ WASM_HOT ?= router/match.cpp
 WASM_HOT_OPT ?= -Os
 WASM_COLD_OPT ?= -Oz
 WASM_SOURCES := $(wildcard router/*.cpp) $(wildcard abi/*.cpp)
-WASM_OBJECTS := $(patsubst %.cpp,$(WASM_DIR)/obj/%.o,$(WASM_SOURCES)) $(WASM_DIR)/obj/embedded_routes.o
+WASM_HEADERS := $(wildcard router/*.h abi/*.h)
+# $(call wasm_objects,DIR): the objects of one build folder.
+wasm_objects = $(patsubst %.cpp,$(1)/obj/%.o,$(WASM_SOURCES)) $(1)/obj/embedded_routes.o
+WASM_OBJECTS := $(call wasm_objects,$(WASM_DIR))
+
+# The rules every build folder shares: objects (WASM_HOT at WASM_HOT_OPT, the
+# rest at WASM_COLD_OPT), rebuilt when the flags stamp changes, and the table
+# compiled in, regenerated when ROUTES names another file.
+#   $(eval $(call wasm_build_rules,DIR,COMPILER AND FLAGS,FLAGS STAMP))
+define wasm_build_rules
+$(1)/obj/%.o: %.cpp $(WASM_HEADERS) $(1)/flags
+	@mkdir -p $$(dir $$@)
+	$(2) $$(if $$(filter $$<,$$(WASM_HOT)),$$(WASM_HOT_OPT),$$(WASM_COLD_OPT)) -c $$< -o $$@
+
+$(1)/flags: FORCE
+	@mkdir -p $(1)
+	@echo "$(3)" | cmp -s - $$@ || echo "$(3)" > $$@
+
+$(1)/routes-source: FORCE
+	@mkdir -p $(1)
+	@echo "$$(ROUTES)" | cmp -s - $$@ || echo "$$(ROUTES)" > $$@
+
+$(1)/embedded_routes.cpp: $$(ROUTES) $(1)/routes-source abi/embed_routes.sh | build-check-routes
+	$$(BUILD)/hotpath-check-routes $$(ROUTES)
+	abi/embed_routes.sh $$(ROUTES) $$@
+
+$(1)/obj/embedded_routes.o: $(1)/embedded_routes.cpp $(1)/flags
+	@mkdir -p $$(dir $$@)
+	$(2) -Oz -c $$< -o $$@
+endef
 
 WASM_FLAGS_STAMP = $(WASM_CXX) $(WASM_CXXFLAGS) $(WASM_HOT) $(WASM_HOT_OPT) $(WASM_COLD_OPT) \
   $(WASM_MAX_MEMORY) $(WASM_OPT) $(WASM_OPT_LEVEL)
+$(eval $(call wasm_build_rules,$(WASM_DIR),$(WASM_CXX) $(WASM_CXXFLAGS),$(WASM_FLAGS_STAMP)))
 
 wasm: $(BUILD)/router.wasm
 
-$(WASM_DIR)/obj/%.o: %.cpp $(wildcard router/*.h abi/*.h) $(WASM_DIR)/flags
-	@mkdir -p $(dir $@)
-	$(WASM_CXX) $(WASM_CXXFLAGS) $(if $(filter $<,$(WASM_HOT)),$(WASM_HOT_OPT),$(WASM_COLD_OPT)) -c $< -o $@
-
-# Rebuild objects when the flags change, and the embedded table when ROUTES
-# names another file.
-$(WASM_DIR)/flags: FORCE
-	@mkdir -p $(WASM_DIR)
-	@echo "$(WASM_FLAGS_STAMP)" | cmp -s - $@ || echo "$(WASM_FLAGS_STAMP)" > $@
-
-$(WASM_DIR)/routes-source: FORCE
-	@mkdir -p $(WASM_DIR)
-	@echo "$(ROUTES)" | cmp -s - $@ || echo "$(ROUTES)" > $@
-
-$(WASM_DIR)/embedded_routes.cpp: $(ROUTES) $(WASM_DIR)/routes-source abi/embed_routes.sh | build-check-routes
-	$(BUILD)/hotpath-check-routes $(ROUTES)
-	abi/embed_routes.sh $(ROUTES) $@
-
-$(WASM_DIR)/obj/embedded_routes.o: $(WASM_DIR)/embedded_routes.cpp
-	@mkdir -p $(dir $@)
-	$(WASM_CXX) $(WASM_CXXFLAGS) -Oz -c $< -o $@
-
 $(BUILD)/router.wasm: $(WASM_OBJECTS) $(WASM_DIR)/flags
-	$(WASM_LD) --no-entry --strip-debug -z stack-size=65536 --max-memory=$(WASM_MAX_MEMORY) $(WASM_OBJECTS) -o $(WASM_DIR)/router.linked.wasm
+	$(WASM_LD) --no-entry --strip-debug -z stack-size=$(WASM_STACK_SIZE) --max-memory=$(WASM_MAX_MEMORY) $(WASM_OBJECTS) -o $(WASM_DIR)/router.linked.wasm
 ifneq ($(WASM_OPT),)
 	$(WASM_OPT) $(WASM_OPT_LEVEL) --enable-bulk-memory --strip-debug --strip-producers $(WASM_DIR)/router.linked.wasm -o $@
 else
@@ -188,9 +211,119 @@ else
 endif
 	@echo "router.wasm: $$(wc -c < $@) bytes ($(ROUTES))"
 
+# Emscripten (Debian's emscripten 3.1.6, or any emcc on PATH): emcc compiles
+# for wasm32-unknown-emscripten and links a STANDALONE_WASM module (no
+# JavaScript glue) without its system libraries; its own wasm-opt runs at
+# WASM_OPT_LEVEL. scripts/wasm-emcc-link.sh gives the module the initial
+# memory wasm-ld would (emcc asks for 16 MiB), removes the function table
+# export emcc always adds, and fails on any import. ERROR_ON_UNDEFINED_SYMBOLS
+# is off only because emcc demands stackSave/stackRestore/stackAlloc from the
+# libc it is not given: an undefined function becomes an import, which fails.
+# emcc's -Os and -Oz also stop inlining of functions not marked inline
+# (INLINING_LIMIT=1, i.e. -fno-inline-functions): 10% more instructions per
+# handle_path call and 15% on the GitHub-style table (bench:wasm-instructions,
+# README "router.wasm toolchains"). -sINLINING_LIMIT=0 gives them
+# the meaning they have for clang, so the split is the same as make wasm's.
+EMCC ?= emcc
+WASM_EMSCRIPTEN_DIR := $(BUILD)/wasm-emscripten
+WASM_EMSCRIPTEN_CXXFLAGS ?= $(WASM_COMMON_CXXFLAGS) -sINLINING_LIMIT=0
+WASM_EMSCRIPTEN_LDFLAGS ?= $(WASM_OPT_LEVEL) -flto -nostdlib -Wl,--no-entry -sSTANDALONE_WASM -sSUPPORT_ERRNO=0 \
+  -sERROR_ON_UNDEFINED_SYMBOLS=0 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=$(WASM_MAX_MEMORY) -sTOTAL_STACK=$(WASM_STACK_SIZE)
+WASM_EMSCRIPTEN_OBJECTS := $(call wasm_objects,$(WASM_EMSCRIPTEN_DIR))
+WASM_EMSCRIPTEN_STAMP = $(EMCC) $(WASM_EMSCRIPTEN_CXXFLAGS) $(WASM_EMSCRIPTEN_LDFLAGS) $(WASM_HOT) $(WASM_HOT_OPT) $(WASM_COLD_OPT)
+$(eval $(call wasm_build_rules,$(WASM_EMSCRIPTEN_DIR),$(EMCC) $(WASM_EMSCRIPTEN_CXXFLAGS),$(WASM_EMSCRIPTEN_STAMP)))
+# The objects need emcc; only this target installs it.
+$(WASM_EMSCRIPTEN_OBJECTS): | deps-emscripten
+
+.PHONY: wasm-emscripten deps-emscripten
+wasm-emscripten: $(WASM_EMSCRIPTEN_DIR)/router.wasm
+
+deps-emscripten:
+	@command -v $(EMCC) >/dev/null || scripts/bootstrap.sh --quiet --emscripten
+
+$(WASM_EMSCRIPTEN_DIR)/router.wasm: $(WASM_EMSCRIPTEN_OBJECTS) $(WASM_EMSCRIPTEN_DIR)/flags scripts/wasm-emcc-link.sh
+	EMCC="$(EMCC)" scripts/wasm-emcc-link.sh $@ $(WASM_EMSCRIPTEN_LDFLAGS) -- $(WASM_EMSCRIPTEN_OBJECTS)
+	@echo "router.wasm (emscripten): $$(wc -c < $@) bytes ($(ROUTES))"
+
+# WASI: clang --target=wasm32-wasi against a WASI sysroot (Debian's wasi-libc
+# and libclang-rt-14-dev-wasm32, or a wasi-sdk at WASI_SDK_PATH), linked by the
+# clang driver without crt1, libc or compiler-rt (-nostdlib: wasm-ld fails on
+# any symbol the core would take from them; offered libc, wasm-ld would also
+# wrap every export in a WASI "command" wrapper around libc's
+# __wasm_call_dtors), then wasm-opt as for make wasm. The link check
+# tests/wasm/check_wasi_link.sh links once more with libc and compiler-rt
+# offered and fails if wasm-ld takes any member of them.
+WASM_WASI_DIR := $(BUILD)/wasm-wasi
+ifdef WASI_SDK_PATH
+WASM_WASI_CXX ?= $(WASI_SDK_PATH)/bin/clang++
+WASI_SYSROOT ?= $(WASI_SDK_PATH)/share/wasi-sysroot
+else
+WASM_WASI_CXX ?= clang++
+WASI_SYSROOT ?= /usr
+endif
+WASM_WASI_CXXFLAGS ?= --target=wasm32-wasi --sysroot=$(WASI_SYSROOT) $(WASM_COMMON_CXXFLAGS)
+WASM_WASI_LDFLAGS ?= --target=wasm32-wasi --sysroot=$(WASI_SYSROOT) -flto -Wl,--no-entry -Wl,--strip-debug \
+  -Wl,-z,stack-size=$(WASM_STACK_SIZE) -Wl,--max-memory=$(WASM_MAX_MEMORY)
+WASM_WASI_OBJECTS := $(call wasm_objects,$(WASM_WASI_DIR))
+WASM_WASI_STAMP = $(WASM_WASI_CXX) $(WASM_WASI_CXXFLAGS) $(WASM_WASI_LDFLAGS) $(WASM_HOT) $(WASM_HOT_OPT) $(WASM_COLD_OPT) \
+  $(WASM_OPT) $(WASM_OPT_LEVEL)
+$(eval $(call wasm_build_rules,$(WASM_WASI_DIR),$(WASM_WASI_CXX) $(WASM_WASI_CXXFLAGS),$(WASM_WASI_STAMP)))
+$(WASM_WASI_OBJECTS): | deps-wasi
+
+.PHONY: wasm-wasi deps-wasi
+wasm-wasi: $(WASM_WASI_DIR)/router.wasm
+
+# A wasi-sdk brings its own sysroot; without one, Debian's packages.
+deps-wasi:
+	@[ -n "$(WASI_SDK_PATH)" ] || scripts/bootstrap.sh --quiet --wasi
+
+$(WASM_WASI_DIR)/router.wasm: $(WASM_WASI_OBJECTS) $(WASM_WASI_DIR)/flags tests/wasm/check_wasi_link.sh
+	$(WASM_WASI_CXX) $(WASM_WASI_LDFLAGS) -nostdlib $(WASM_WASI_OBJECTS) -o $(WASM_WASI_DIR)/router.linked.wasm
+	WASM_WASI_CXX="$(WASM_WASI_CXX)" tests/wasm/check_wasi_link.sh $(WASM_WASI_LDFLAGS) -- $(WASM_WASI_OBJECTS)
+ifneq ($(WASM_OPT),)
+	$(WASM_OPT) $(WASM_OPT_LEVEL) --enable-bulk-memory --strip-debug --strip-producers $(WASM_WASI_DIR)/router.linked.wasm -o $@
+else
+	@echo "wasm-opt not found (apt-get install binaryen): router.wasm is not size-optimised"
+	cp $(WASM_WASI_DIR)/router.linked.wasm $@
+endif
+	node tests/wasm/check_imports.mjs $@
+	@echo "router.wasm (wasi): $$(wc -c < $@) bytes ($(ROUTES))"
+
 .PHONY: build-check-routes
 build-check-routes: deps $(BUILD)/CMakeCache.txt
 	$(CMAKE) --build $(BUILD) --target hotpath-check-routes -j $(JOBS)
+
+# The router.wasm test matrix: every build through the same tests, so that a
+# difference between toolchains fails. First a report of what may differ
+# (size, exact bytes); then the Node wasm suites on each build and
+# tests/wasm/ comparing each with the default (vitest.wasm.config.ts: one
+# project per build), then the workerd suite on each build. The tests assume
+# the default table (ROUTES=bench/c-core.tsv).
+WASM_BUILDS := default=$(BUILD)/router.wasm emscripten=$(WASM_EMSCRIPTEN_DIR)/router.wasm wasi=$(WASM_WASI_DIR)/router.wasm
+.PHONY: test-wasm-toolchains
+test-wasm-toolchains: deps wasm wasm-emscripten wasm-wasi
+	@echo "router.wasm builds: $$($(WASM_CXX) --version | head -1); emcc $$($(EMCC) --version | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)"
+	@reference=$(BUILD)/router.wasm; echo "| build | file | bytes | sha256 | bytes vs default |"; echo "| --- | --- | ---: | --- | --- |"; \
+	  for b in $(WASM_BUILDS); do f=$${b#*=}; \
+	    if cmp -s $$f $$reference; then same=identical; else same="differ ($$(( $$(wc -c < $$f) - $$(wc -c < $$reference) )) bytes)"; fi; \
+	    echo "| $${b%%=*} | $$f | $$(wc -c < $$f) | $$(sha256sum $$f | cut -c1-16) | $$same |"; done
+	$(OFFLINE_ENV) HOTPATH_WASM_BUILDS="$(WASM_BUILDS)" npx vitest run --config vitest.wasm.config.ts
+	@status=0; for b in $(WASM_BUILDS); do echo "=== workerd suite on $${b%%=*} ($${b#*=})"; \
+	  $(OFFLINE_ENV) HOTPATH_WASM=$${b#*=} npx vitest run --config vitest.workers.config.ts || status=1; done; exit $$status
+
+# ns per ABI call of every build, side by side in one run, on Node then Bun
+# (npm run bench:wasm-toolchains; README "router.wasm toolchains").
+.PHONY: bench-wasm-toolchains
+bench-wasm-toolchains: deps wasm wasm-emscripten wasm-wasi
+	WASM="$(WASM_BUILDS)" node bench/wasm-abi.mjs
+	WASM="$(WASM_BUILDS)" node_modules/.bin/bun bench/wasm-abi.mjs
+
+# x86 instructions per ABI call of every build on Node, counted by callgrind
+# (npm run bench:wasm-instructions; about 5 minutes): a noise-free ranking.
+.PHONY: bench-wasm-instructions
+bench-wasm-instructions: deps wasm wasm-emscripten wasm-wasi
+	@command -v valgrind >/dev/null || { echo "valgrind is missing: make bootstrap (as root), or apt-get install valgrind"; exit 1; }
+	WASM="$(WASM_BUILDS)" node bench/wasm-instructions.mjs
 
 # wrk and nginx for the HTTP benchmarks (Debian packages; needs root).
 bootstrap-bench:

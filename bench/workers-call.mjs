@@ -11,19 +11,22 @@
 //                  path: only cache hits); kept for comparison
 // Each call builds a Request for one of 1,000 rotating /hello/<name> paths,
 // calls the handler and reads the body as text.
-//   BENCH_SECONDS=1  BENCH_REPEAT=5  NAMES=1000
+//   BENCH_SECONDS=1  BENCH_REPEAT=5  NAMES=1000  WASM=build/router.wasm
+// WASM may name several modules ([name=]path, bench/wasm-modules.mjs): each
+// gets its three wasm rows, suffixed with its name, in the same run.
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 
 import { createFastWasmFetch } from "../dist/adapters/wasm.js";
 import { envDuration } from "./suite/duration.mjs";
+import { wasmModules } from "./wasm-modules.mjs";
 
 const seconds = envDuration("BENCH_SECONDS", 1, { min: 0.001 });
 const repeat = Number(process.env.BENCH_REPEAT ?? 5);
 const names = Number(process.env.NAMES ?? 1000);
 const runtime = typeof Bun !== "undefined" ? `bun ${Bun.version}` : `node ${process.versions.node}`;
 
-const wasm = new WebAssembly.Module(readFileSync(new URL("../build/router.wasm", import.meta.url)));
+const modules = wasmModules().map((m) => ({ ...m, module: new WebAssembly.Module(readFileSync(m.path)) }));
 const urls = Array.from({ length: names }, (_, i) => `http://bench.local/hello/user${i}`);
 
 const textType = { "content-type": "text/plain; charset=utf-8" };
@@ -36,9 +39,15 @@ const targets = [
   ["trivial", (_request) => new Response("hello rai"), urls],
   ["trivial + type", (_request) => new Response("hello rai", { headers: textType }), urls],
   ["hono", (request) => hono.fetch(request), urls],
-  ["wasm uncached", createFastWasmFetch({ instance: new WebAssembly.Instance(wasm, {}), cache: false }).fetch, urls],
-  ["wasm cached", createFastWasmFetch({ instance: new WebAssembly.Instance(wasm, {}), cache: { maxEntries: 2048 } }).fetch, urls],
-  ["wasm cached, one path", createFastWasmFetch({ instance: new WebAssembly.Instance(wasm, {}) }).fetch, [urls[0]]],
+  ...modules.flatMap(({ name, module }) => {
+    const suffix = modules.length > 1 ? ` (${name})` : "";
+    const instance = () => new WebAssembly.Instance(module, {});
+    return [
+      [`wasm uncached${suffix}`, createFastWasmFetch({ instance: instance(), cache: false }).fetch, urls],
+      [`wasm cached${suffix}`, createFastWasmFetch({ instance: instance(), cache: { maxEntries: 2048 } }).fetch, urls],
+      [`wasm cached, one path${suffix}`, createFastWasmFetch({ instance: instance() }).fetch, [urls[0]]],
+    ];
+  }),
 ];
 
 async function check(name, handler) {
@@ -74,7 +83,8 @@ for (let r = 0; r < repeat; r++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const trivial = median(results.get("trivial"));
 const honoRate = median(results.get("hono"));
-console.log(`in-process fetch calls per second, ${runtime}, median of ${repeat} x ${seconds}s, ${names} rotating paths\n`);
+console.log(`in-process fetch calls per second, ${runtime}, median of ${repeat} x ${seconds}s, ${names} rotating paths`);
+console.log(`${modules.map((m) => `${m.name === m.path ? "" : `${m.name}: `}${m.path}`).join(", ")}\n`);
 console.log("| handler | calls/s | vs trivial | vs hono |\n| --- | ---: | ---: | ---: |");
 for (const [name] of targets) {
   const m = median(results.get(name));

@@ -5,15 +5,23 @@
 #   scripts/bootstrap.sh --quiet     same, silent when nothing is missing
 #   scripts/bootstrap.sh --native    only what hotpath-server needs to build
 #                                    (make native, make run): no npm ci
+#   scripts/bootstrap.sh --emscripten --wasi   also the toolchains of make
+#       wasm-emscripten and make wasm-wasi (those targets ask for them; CI
+#       installs both for make test-wasm-toolchains)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 quiet=0
 native=0
+toolchains=()
 for arg in "$@"; do
   case $arg in
     --quiet) quiet=1 ;;
     --native) native=1 ;;
-    *) echo "bootstrap: unknown option $arg" >&2; exit 2 ;;
+    # emcc 3.1.6 (it brings node packages and uses Debian's clang and Binaryen)
+    --emscripten) toolchains+=(emscripten) ;;
+    # clang --target=wasm32-wasi: the WASI sysroot and its compiler-rt builtins
+    --wasi) toolchains+=(wasi-libc libclang-rt-14-dev-wasm32) ;;
+    *) echo "bootstrap: unknown option $arg (--quiet, --native, --emscripten, --wasi)" >&2; exit 2 ;;
   esac
 done
 
@@ -29,6 +37,7 @@ else
   # clang, so missing where apt skips recommendations.
   packages+=(libclang-rt-dev)
 fi
+packages+=("${toolchains[@]}")
 missing=()
 for p in "${packages[@]+"${packages[@]}"}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,5 +1,6 @@
-// Node-only helpers: the real build/router.wasm and the vector files on disk.
+// Node-only helpers: the real router.wasm and the vector files on disk.
 import { readdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { parseJsonl, type RoutingVector } from "./vectors.js";
@@ -7,10 +8,16 @@ import { parseJsonl, type RoutingVector } from "./vectors.js";
 export const root = fileURLToPath(new URL("../../../", import.meta.url));
 const vectorsDir = `${root}tests/vectors/`;
 
-export const wasmBytes: Uint8Array<ArrayBuffer> = new Uint8Array(readFileSync(`${root}build/router.wasm`));
+/**
+ * The module under test: build/router.wasm (make wasm), or the build that
+ * HOTPATH_WASM names (a path from the repository root), which is how
+ * make test-wasm-toolchains runs the same suites on every toolchain's build.
+ */
+export const wasmPath = resolve(root, process.env["HOTPATH_WASM"] ?? "build/router.wasm");
+export const wasmBytes: Uint8Array<ArrayBuffer> = new Uint8Array(readFileSync(wasmPath));
 const wasmModule = new WebAssembly.Module(wasmBytes);
 
-/** A fresh instance of the real build/router.wasm. */
+/** A fresh instance of the module under test (wasmPath). */
 export async function newInstance(): Promise<WebAssembly.Instance> {
   return WebAssembly.instantiate(wasmModule, {});
 }

@@ -1,6 +1,7 @@
-// The shared routing vectors through the real build/router.wasm: the raw fast
-// ABI (every vector), the raw compatibility ABI (every vector), and the two
-// fetch adapters (every vector a Request can express), cached and uncached.
+// The shared routing vectors through the real router.wasm (build/router.wasm,
+// or the build HOTPATH_WASM names): the raw fast ABI (every vector), the raw
+// compatibility ABI (every vector), and the two fetch adapters (every vector a
+// Request can express), cached and uncached.
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { createFastWasmFetch, createWasmFetch, WasmRouter } from "../../../adapters/wasm.js";
