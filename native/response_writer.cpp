@@ -31,6 +31,14 @@ void append_connection(std::string& out, const AnswerOptions& options) {
   }
 }
 
+bool same_name(Slice a, Slice b) {
+  if (a.size != b.size) return false;
+  for (uint32_t i = 0; i < a.size; ++i) {
+    if (ascii_lower(a.data[i]) != ascii_lower(b.data[i])) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const std::string& DateHeader::line() {
@@ -66,10 +74,20 @@ void append_answer(std::string& out, const LoadedRoutes& routes, const AnswerHea
   if (head.header_set) {
     HeaderField set[kMaxSetFields];
     uint32_t n = header_set_fields(routes.table, head.header_set, set, kMaxSetFields);
+    // Several fields of one name (an appended Vary) go out as one line,
+    // their values joined by ", " (RFC 9110 5.3).
     for (uint32_t i = 0; i < n; ++i) {
+      bool written = false;
+      for (uint32_t j = 0; j < i && !written; ++j) written = same_name(set[j].name, set[i].name);
+      if (written) continue;
       out.append(set[i].name.data, set[i].name.size);
       out.append(": ");
       out.append(set[i].value.data, set[i].value.size);
+      for (uint32_t j = i + 1; j < n; ++j) {
+        if (!same_name(set[j].name, set[i].name)) continue;
+        out.append(", ");
+        out.append(set[j].value.data, set[j].value.size);
+      }
       out.append("\r\n");
     }
   }
