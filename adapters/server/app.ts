@@ -13,7 +13,7 @@
  */
 import type { RouteMethod } from "../routing/methods.js";
 import { parsePattern } from "../routing/pattern.js";
-import { Router, type MatchResult } from "../routing/router.js";
+import { Router, type Match } from "../routing/router.js";
 import { parseRouteTable } from "../routing/table.js";
 import { requestTarget } from "../routing/request-target.js";
 import { isReply, template, type Reply } from "../reply.js";
@@ -205,7 +205,7 @@ export class HotpathServer {
     return this.#run(request, target, match);
   }
 
-  async #run(request: Request, target: string, match: MatchResult<RouteValue>): Promise<Response> {
+  async #run(request: Request, target: string, match: Match<RouteValue>): Promise<Response> {
     const params = match.kind === "route" ? match.params : {};
     const c = new Context(request, target, params, this.#notFoundAnswer);
     let segments: string[] | null | undefined;

@@ -9,14 +9,14 @@
  */
 import { ERROR_BODIES, ERROR_CONTENT_TYPE, statusHasBody } from "../routing/answer.js";
 import { renderTemplate } from "../routing/render.js";
-import type { MatchResult } from "../routing/router.js";
+import type { Match } from "../routing/router.js";
 import type { AppDefinition, RouteValue } from "./app.js";
 import { replyLength } from "./compiled-reply.js";
 import type { Layer } from "./prefix.js";
 import { byteLength } from "./responses.js";
 
 /** True when `match` needs no handler, middleware or custom notFound. */
-export function answersDirectly(match: MatchResult<RouteValue>, appLayers: readonly Layer[], customNotFound: boolean): boolean {
+export function answersDirectly(match: Match<RouteValue>, appLayers: readonly Layer[], customNotFound: boolean): boolean {
   if (appLayers.length > 0) return false;
   if (match.kind === "route") return match.entry.value.reply !== null && match.entry.value.record.layers.length === 0;
   return match.status !== 404 || !customNotFound;
