@@ -13,6 +13,7 @@
  */
 import { MAX_TARGET_LENGTH } from "./limits.js";
 import { decodeSegment } from "./path.js";
+import { utf8Length } from "./utf8.js";
 
 export class PathView {
   /** The path (raw, or decoded when `escaped`); segments lie in text[0, end). */
@@ -102,19 +103,4 @@ function decodeInto(target: string, view: PathView): boolean {
 
 function isHex(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
-}
-
-/** The UTF-8 length of a string (a lone surrogate counts as U+FFFD, as TextEncoder writes it). */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }

@@ -19,6 +19,7 @@ import { RouteDefinitionError } from "./route-definition-error.js";
 import { errorOf, notAllowed, routeMatch, type Match, type Params, type RouteEntry } from "./match.js";
 import { compileTrees, newRoute, newShapeNode, type MethodNode, type Route, type ShapeNode } from "./tree.js";
 import { MAX_TARGET_LENGTH } from "./limits.js";
+import { excerpt } from "./message.js";
 import { compileMatcher, type CompiledMatcher } from "./compile.js";
 
 export type { ErrorMatch, Match, Params, RouteEntry, RouteMatch } from "./match.js";
@@ -74,7 +75,7 @@ export class Router<T> {
     if (existing !== undefined) {
       const other = existing.entry;
       throw new RouteDefinitionError(
-        `${entry.origin ? entry.origin + ": " : ""}duplicate route: ${entry.method} '${entry.path}' has the same method and path shape as ${other.origin ?? `'${other.path}'`}`,
+        `${entry.origin ? entry.origin + ": " : ""}duplicate route: ${entry.method} ${excerpt(entry.path)} has the same method and path shape as ${other.origin ?? excerpt(other.path)}`,
       );
     }
     node.routes.set(entry.method, newRoute(entry, names));

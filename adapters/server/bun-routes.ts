@@ -28,14 +28,14 @@
 import { parsePattern } from "../routing/pattern.js";
 import { MAX_TARGET_LENGTH } from "../routing/router.js";
 import { requestTarget } from "../routing/request-target.js";
-import type { AppDefinition } from "./app.js";
+import type { AppModel } from "./model.js";
 import type { BunHandler, BunRoutes } from "./bun-types.js";
 import { replyResponse } from "./compiled-reply.js";
 import { mayApply } from "./prefix.js";
 
 const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._~-]+)+$/;
 
-export function bunRoutes(app: AppDefinition, fallback: BunHandler, staticResponses: boolean): BunRoutes {
+export function bunRoutes(app: AppModel, fallback: BunHandler, staticResponses: boolean): BunRoutes {
   const routes: BunRoutes = {};
   for (const record of app.records) {
     if (record.method !== "GET" || record.layers.length > 0 || typeof record.target === "function") continue;

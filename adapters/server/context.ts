@@ -58,6 +58,11 @@ export class Context {
     return this.#res !== null;
   }
 
+  /** @internal Whether header() was called: the answer must then be copied with them. */
+  get hasHeaderOps(): boolean {
+    return this.#headers !== null;
+  }
+
   /**
    * Sets (or with `append`, adds) a header on the eventual answer, whatever
    * made it: a helper below, a Response the handler built, or onError. It

@@ -3,6 +3,7 @@
 // native routes table), over loopback HTTP.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { METHODS } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,11 +13,23 @@ import { root, routingVectors, tableFiles } from "../support/node-files.js";
 import { fetchSkipReason, mismatches, tableOf, type RoutingVector } from "../support/vectors.js";
 
 const fetchable = routingVectors.filter((v) => fetchSkipReason(v) === null);
+// Over HTTP, node:http (llhttp) answers 400 and Bun closes the connection for
+// a method outside their parsers' list (http.METHODS), before any JavaScript
+// runs; app.fetch gets those vectors in-process.
+const overHttpVectors = fetchable.filter((v) => METHODS.includes(v.request.method));
 const byTable = new Map<string, RoutingVector[]>();
-for (const v of fetchable) {
+for (const v of overHttpVectors) {
   const text = tableOf(v, tableFiles);
   byTable.set(text, [...(byTable.get(text) ?? []), v]);
 }
+
+describe("over HTTP, only methods the runtimes' HTTP parsers refuse are left out", () => {
+  it("leaves out the object-property methods only", () => {
+    const left = fetchable.filter((v) => !overHttpVectors.includes(v));
+    expect(left.length).toBeGreaterThan(0);
+    for (const v of left) expect(v.id).toMatch(/^methods\/object-property-/);
+  });
+});
 
 describe("app.fetch, every fetchable vector", () => {
   it.each(fetchable.map((v) => [v.id, v] as const))("%s", async (_id, v) => {

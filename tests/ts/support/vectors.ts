@@ -36,7 +36,25 @@ export function fetchSkipReason(vector: RoutingVector): string | null {
   }
   if (/^(connect|trace|track)$/i.test(method)) return "Fetch forbids this method";
   if (path.includes("#") && vector.expect.status === 414) return "fragments never reach a server";
+  // workerd's Request takes only the methods its HTTP layer knows (not
+  // "constructor" and the like): such a request can never reach a Worker.
+  if (!requestTakes(method)) return "this runtime's Fetch refuses this method";
   return null;
+}
+
+const taken = new Map<string, boolean>();
+function requestTakes(method: string): boolean {
+  let ok = taken.get(method);
+  if (ok === undefined) {
+    try {
+      new Request("http://vectors.test/", { method });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    taken.set(method, ok);
+  }
+  return ok;
 }
 
 /**
