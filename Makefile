@@ -2,7 +2,8 @@
 # build-asan/); the wasm32 check runs as one of its tests.
 #   make            build everything buildable (library, tests, benchmarks)
 #   make test       all tests: test-cpp (C++ unit tests, shared vectors, wasm32
-#                   link) and test-ts (typecheck; Vitest on Node with the real
+#                   link) and test-ts (no import cycle in adapters/; typecheck;
+#                   Vitest on Node with the real
 #                   router.wasm, wrangler dev; Vitest inside workerd)
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -52,6 +53,7 @@ test-cpp: build
 OFFLINE_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
 
 test-ts: deps wasm native
+	node scripts/check-import-cycles.mjs adapters
 	npx tsc --noEmit -p .
 	$(OFFLINE_ENV) npx vitest run
 	$(OFFLINE_ENV) npx vitest run --config vitest.workers.config.ts
