@@ -6,7 +6,7 @@
 import { MAX_ERROR_MESSAGE } from "./limits.js";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });  // a leading U+FEFF is text
 
 /**
  * Quotes user input: at most `limit` bytes of its UTF-8 (never cutting a

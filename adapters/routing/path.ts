@@ -3,7 +3,8 @@
  * one byte, raw characters stand for their UTF-8 bytes, and the decoded
  * bytes must be valid UTF-8.
  */
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: a segment may start with U+FEFF, which is part of its text.
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** The decoded text of one raw segment (escapes checked), or null when its bytes are not valid UTF-8. */

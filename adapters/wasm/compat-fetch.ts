@@ -19,7 +19,7 @@ export interface WasmFetch {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });  // a leading U+FEFF is text
 
 /**
  * A fetch handler over router.wasm's compatibility ABI (`handle`): the request

@@ -36,7 +36,7 @@ const CONTENT_TYPE = 4;
 const HEAD = 5;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });  // a leading U+FEFF is text
 
 // The one answer object of a router, refilled by each call.
 class RecordAnswer implements RoutedAnswer {

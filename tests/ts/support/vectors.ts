@@ -75,7 +75,7 @@ export async function mismatches(vector: RoutingVector, response: Response): Pro
     }
     if (actual !== value) problems.push(`${name}: ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`);
   }
-  const body = new TextDecoder().decode(bytes);
+  const body = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);  // a leading U+FEFF is body text
   if (body !== expect.body) problems.push(`body ${JSON.stringify(body.slice(0, 200))}, expected ${JSON.stringify(expect.body.slice(0, 200))}`);
   return problems;
 }

@@ -12,7 +12,7 @@ beforeAll(async () => {
   instance = await newInstance();
 });
 
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });  // a leading U+FEFF is text
 const encoder = new TextEncoder();
 
 function expectedBody(v: RoutingVector): string {
