@@ -3,13 +3,14 @@
 #   make            build everything buildable (library, tests, benchmarks)
 #   make test       all tests: test-cpp (C++ unit tests, shared vectors, wasm32
 #                   link) and test-ts (no import cycle in adapters/; typecheck;
-#                   Vitest on Node with the real
-#                   router.wasm, wrangler dev; Vitest inside workerd)
+#                   Vitest on Node with the real router.wasm, wrangler dev;
+#                   Vitest inside workerd)
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
 #   make test-load  load and fault tests of hotpath-server (not in make test)
 #   make fuzz       libFuzzer targets (tests/fuzz) under ASan+UBSan, FUZZ_SECONDS (60) each
+#   make fuzz-differential  the TypeScript router against router.wasm, FUZZ_SECONDS
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
 #   make bootstrap  install what is missing (apt packages as root; npm ci)
 #   make native     build/hotpath-server
@@ -216,3 +217,12 @@ fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
 	@rm -rf $(FUZZ_BUILD)/fuzz-stats
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) $(CTEST) --test-dir $(FUZZ_BUILD) -L fuzz --output-on-failure \
 	  --timeout $$(( $(FUZZ_SECONDS) + 300 )); rc=$$?; cat $(FUZZ_BUILD)/fuzz-stats/*.txt 2>/dev/null; exit $$rc
+
+# The differential fuzzer (tests/ts/router/differential.test.ts): random
+# tables and targets through the TypeScript router and build/router.wasm,
+# any difference fails. `make test` runs a short seeded run; this runs it for
+# FUZZ_SECONDS (a time-based seed, printed; DIFF_SEED=N replays one).
+.PHONY: fuzz-differential
+fuzz-differential: deps wasm
+	HOTPATH_DIFF_SECONDS=$(FUZZ_SECONDS) $(if $(DIFF_SEED),HOTPATH_DIFF_SEED=$(DIFF_SEED)) \
+	  npx vitest run tests/ts/router/differential.test.ts
