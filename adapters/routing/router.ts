@@ -121,11 +121,12 @@ function answer<T>(route: Route<T>, text: string, head: boolean): Match<T> {
 }
 
 function paramsOf<T>(route: Route<T>, text: string): Params {
-  const names = route.names;
+  const names = route.paramNames;
+  const slots = route.paramSlots;
   const params: Record<string, string> = route.nullProto ? (Object.create(null) as Record<string, string>) : {};
   for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    if (name !== "") params[name] = text.slice(captures[2 * i]!, captures[2 * i + 1]!);
+    const slot = 2 * slots[i]!;
+    params[names[i]!] = text.slice(captures[slot]!, captures[slot + 1]!);
   }
   return params;
 }

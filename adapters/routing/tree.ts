@@ -18,6 +18,9 @@ export interface Route<T> {
   readonly entry: RouteEntry<T>;
   /** One per capture in path order ("" for a bare *, which is no parameter). */
   readonly names: readonly string[];
+  /** The named captures: their names, and their capture indexes. */
+  readonly paramNames: readonly string[];
+  readonly paramSlots: readonly number[];
   /** A name is "__proto__": such params get a null prototype, so it stays an own key. */
   readonly nullProto: boolean;
   /** Its matches for [other methods, HEAD], made once when it has no named parameter. */
@@ -27,7 +30,8 @@ export interface Route<T> {
 export function newRoute<T>(entry: RouteEntry<T>, names: readonly string[]): Route<T> {
   const named = names.some((name) => name !== "");
   const fixed = named ? null : ([routeMatch(entry, NO_PARAMS, false), routeMatch(entry, NO_PARAMS, true)] as const);
-  return { entry, names, nullProto: names.includes("__proto__"), fixed };
+  const slots = names.flatMap((name, i) => (name === "" ? [] : [i]));
+  return { entry, names, paramNames: slots.map((i) => names[i]!), paramSlots: slots, nullProto: names.includes("__proto__"), fixed };
 }
 
 export interface ShapeNode<T> {
@@ -46,6 +50,8 @@ export function newShapeNode<T>(): ShapeNode<T> {
 export interface MethodNode<T> {
   /** This node's static text (decoded), when it is a static child. */
   readonly text: string;
+  /** Its first code unit (-1 for ""). */
+  readonly first: number;
   /** Static children, in insertion order. */
   readonly statics: readonly MethodNode<T>[];
   /**
@@ -122,5 +128,5 @@ function methodNode<T>(node: ShapeNode<T>, text: string, code: number): MethodNo
     plainByFirst = new Array<MethodNode<T>[] | undefined>(128).fill(undefined);
     for (const child of plain) (plainByFirst[child.text.charCodeAt(0)] ??= []).push(child);
   }
-  return { text, statics: children, plain, plainByFirst, empty, param, wildcard, route };
+  return { text, first: text === "" ? -1 : text.charCodeAt(0), statics: children, plain, plainByFirst, empty, param, wildcard, route };
 }

@@ -85,9 +85,9 @@ function stepTarget<T>(node: MethodNode<T>, target: string, start: number, depth
     if (list !== undefined) {
       for (let i = 0; i < list.length; i++) {
         const child = list[i]!;
+        if (child.first !== first) continue;
         const text = child.text;
         const length = text.length;
-        if (text.charCodeAt(0) !== first) continue;
         if (start + length > target.length) continue;
         let j = 1;
         while (j < length && target.charCodeAt(start + j) === text.charCodeAt(j)) j++;
