@@ -66,7 +66,9 @@ export function answerHeaders(head: AnswerHead, withLength = false): Headers {
  * its headers (Fetch standard), so paths cache one per repeating head.
  */
 export function responseInit(head: AnswerHead, withLength = false): ResponseInit {
-  return { status: head.status, headers: answerHeaders(head, withLength) };
+  const headers = answerHeaders(head, withLength);
+  // 200 is the default, and naming it costs a Response in Bun.
+  return head.status === 200 ? { headers } : { status: head.status, headers };
 }
 
 /** A new Response: the head, and `body` when it goes out. */

@@ -193,7 +193,8 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
       return this.#failed(error, c, head);
     }
     if (answer instanceof Response) {
-      if (!c.hasHeaderOps && finishedAlready(answer, head)) return answer;
+      // text(), json() and html() answers need no look at their status.
+      if (!c.hasHeaderOps && (head ? finishedAlready(answer, head) : c.madeWithBody(answer) || finishedAlready(answer, head))) return answer;
       c.res = answer;
       return this.#settle(c, head);
     }
