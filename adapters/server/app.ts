@@ -20,7 +20,7 @@
 import { errorResponse, internalError } from "../answer/errors.js";
 import type { RouteMethod } from "../routing/methods.js";
 import { parsePattern } from "../routing/pattern.js";
-import { Router, type Match } from "../routing/router.js";
+import { Router, type Match, type Params } from "../routing/router.js";
 import { parseRouteTable } from "../routing/table.js";
 import { requestTarget } from "../routing/request-target.js";
 import { isReply, template } from "../reply.js";
@@ -131,7 +131,7 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
 
   /** @internal The app's routes and middleware, for toRouteTable and listen. */
   static definition(app: HotpathServer): AppModel {
-    return { records: app.#records, layers: app.#layers, customNotFound: app.#notFound !== null, router: app.#router };
+    return { records: app.#records, layers: app.#layers, customNotFound: app.#notFound !== null, router: app.#router, serve: app.#serve };
   }
 
   /**
@@ -182,6 +182,11 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
     }
     return this.#run(request, target, match);
   }
+
+  readonly #serve = (value: RouteValue, request: Request, target: string, params: Params): Response | Promise<Response> =>
+    value.reply !== null
+      ? replyResponse(value.reply, params, false)
+      : this.#call(value.handler!, new Context(request, target, params, this.#notFoundAnswer), false);
 
   // A handler with no middleware around it: its Response as it is, when
   // nothing has to change in it; else the same steps as the chain's end.

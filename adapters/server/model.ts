@@ -6,7 +6,7 @@
  * none of them, so no module needs the class to know the shape of an app.
  */
 import type { RouteMethod } from "../routing/methods.js";
-import type { Router } from "../routing/router.js";
+import type { Params, Router } from "../routing/router.js";
 import type { Reply } from "../reply.js";
 import type { CompiledReply } from "./compiled-reply.js";
 import type { Layer } from "./prefix.js";
@@ -38,4 +38,10 @@ export interface AppModel {
   readonly layers: readonly Layer[];
   readonly customNotFound: boolean;
   readonly router: Router<RouteValue>;
+  /**
+   * The answer to a GET request already routed to `value` with `params`,
+   * when no middleware applies (what fetch does next): for listeners whose
+   * runtime matched the route itself (Bun's routes table).
+   */
+  serve(value: RouteValue, request: Request, target: string, params: Params): Response | Promise<Response>;
 }

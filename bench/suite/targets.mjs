@@ -89,6 +89,18 @@ export const TARGETS = [
     prepare: bunScript("fast.mjs"),
   },
   {
+    name: "fast-handler",
+    description: "HotpathServer on Bun with function handlers (c.text) instead of replies (bench/servers/fast-handler.mjs)",
+    needs: (ctx) => [...need.bun(ctx), ...need.dist(ctx)],
+    prepare: bunScript("fast-handler.mjs"),
+  },
+  {
+    name: "elysia",
+    description: "Elysia on Bun, function handlers, app.listen (bench/servers/elysia.mjs)",
+    needs: (ctx) => [...need.bun(ctx), ...need.module(ctx, "elysia")],
+    prepare: bunScript("elysia.mjs"),
+  },
+  {
     name: "fast-node",
     description: "HotpathServer on Node's node:http (bench/servers/fast.mjs under node)",
     needs: (ctx) => need.dist(ctx),

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { HotpathServer } from "../../../adapters/index.js";
+import { handlerApp } from "../support/handler-app.js";
 import { root, routingVectors, tableFiles } from "../support/node-files.js";
 import { fetchSkipReason, mismatches, tableOf, type RoutingVector } from "../support/vectors.js";
 
@@ -34,6 +35,14 @@ describe("over HTTP, only methods the runtimes' HTTP parsers refuse are left out
 describe("app.fetch, every fetchable vector", () => {
   it.each(fetchable.map((v) => [v.id, v] as const))("%s", async (_id, v) => {
     const app = HotpathServer.fromRouteTable(tableOf(v, tableFiles));
+    const response = await app.fetch(new Request(`http://app.test${v.request.path}`, { method: v.request.method }));
+    expect(await mismatches(v, response)).toEqual([]);
+  });
+});
+
+describe("app.fetch with a function handler per route, every fetchable vector", () => {
+  it.each(fetchable.map((v) => [v.id, v] as const))("%s", async (_id, v) => {
+    const app = handlerApp(tableOf(v, tableFiles));
     const response = await app.fetch(new Request(`http://app.test${v.request.path}`, { method: v.request.method }));
     expect(await mismatches(v, response)).toEqual([]);
   });
@@ -70,13 +79,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startBun(table: string): Promise<{ port: number; child: ChildProcess }> {
+function startBun(table: string, mode: "replies" | "handlers" = "replies"): Promise<{ port: number; child: ChildProcess }> {
   const file = join(dir, `table-${children.length}.tsv`);
   writeFileSync(file, table);
   // Bun's own HTTP layer refuses request heads over 16 KB with 431 before
   // any JavaScript runs; the vectors' 16 KB targets must reach the router
   // (414), as documented in the README.
-  const child = spawn(`${root}node_modules/.bin/bun`, ["--max-http-header-size=65536", `${root}tests/bun/serve-table.ts`, file], {
+  const child = spawn(`${root}node_modules/.bin/bun`, ["--max-http-header-size=65536", `${root}tests/bun/serve-table.ts`, file, mode], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -101,6 +110,20 @@ describe("a real Bun server (Bun.serve), every fetchable vector", () => {
     "%s",
     async (_name, table, vectors) => {
       const { port, child } = await startBun(table);
+      try {
+        expect(await overHttp(`http://127.0.0.1:${port}`, vectors)).toEqual({});
+      } finally {
+        child.kill("SIGTERM");
+      }
+    },
+  );
+});
+
+describe("a real Bun server with a function handler per route, every fetchable vector", () => {
+  it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
+    "%s",
+    async (_name, table, vectors) => {
+      const { port, child } = await startBun(table, "handlers");
       try {
         expect(await overHttp(`http://127.0.0.1:${port}`, vectors)).toEqual({});
       } finally {
