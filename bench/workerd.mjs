@@ -14,6 +14,8 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { workerdConfig } from "./suite/workerd-config.mjs";
+
 const root = fileURLToPath(new URL("..", import.meta.url));
 const repeat = Number(process.env.BENCH_REPEAT ?? 7);
 const batchMs = Number(process.env.BATCH_MS ?? 150);
@@ -71,22 +73,7 @@ function freePort() {
 
 async function serve(b) {
   const port = await freePort();
-  const modules = b.files.map((f) => {
-    const kind = f.endsWith(".js") ? "esModule" : f.endsWith(".wasm") ? "wasm" : "text";
-    return `    (name = "${f}", ${kind} = embed "out/${f}"),`;
-  });
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [
-${modules.join("\n")}
-  ],
-  compatibilityDate = "${compatibilityDate}",
-);
-`;
+  const config = workerdConfig({ port, modules: b.files.map((name) => ({ name, path: `out/${name}` })), compatibilityDate });
   writeFileSync(join(b.dir, "config.capnp"), config);
   const child = spawn(workerd, ["serve", join(b.dir, "config.capnp")], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";

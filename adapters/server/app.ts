@@ -28,7 +28,7 @@ import { RouteRecorder } from "../route-recorder.js";
 import { compileReply, replyResponse } from "./compiled-reply.js";
 import { runChain, type SafeErrorHandler, type Step } from "./compose.js";
 import { Context } from "./context.js";
-import { finish, finishedAlready } from "./finish.js";
+import { finish, finishedAlready } from "../answer/finish.js";
 import { listen } from "./listen.js";
 import type { AppModel, RouteRecord, RouteTarget, RouteValue } from "./model.js";
 import { inScope, parsePrefix, pathSegments, type Layer } from "./prefix.js";
