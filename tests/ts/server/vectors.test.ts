@@ -40,6 +40,14 @@ describe("app.fetch, every fetchable vector", () => {
   });
 });
 
+describe("app.fetch with the generated matcher (compile: true), every fetchable vector", () => {
+  it.each(fetchable.map((v) => [v.id, v] as const))("%s", async (_id, v) => {
+    const app = HotpathServer.fromRouteTable(tableOf(v, tableFiles), { compile: true });
+    const response = await app.fetch(new Request(`http://app.test${v.request.path}`, { method: v.request.method }));
+    expect(await mismatches(v, response)).toEqual([]);
+  });
+});
+
 describe("app.fetch with a function handler per route, every fetchable vector", () => {
   it.each(fetchable.map((v) => [v.id, v] as const))("%s", async (_id, v) => {
     const app = handlerApp(tableOf(v, tableFiles));
@@ -63,6 +71,20 @@ describe("a real Node server (node:http), every fetchable vector", () => {
     "%s",
     async (_name, table, vectors) => {
       const server = await HotpathServer.fromRouteTable(table).listen(0, { hostname: "127.0.0.1" });
+      try {
+        expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+});
+
+describe("a real Node server with a function handler per route, every fetchable vector", () => {
+  it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
+    "%s",
+    async (_name, table, vectors) => {
+      const server = await handlerApp(table).listen(0, { hostname: "127.0.0.1" });
       try {
         expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
       } finally {
