@@ -33,16 +33,17 @@ export const captures = new Int32Array(2 * MAX_PARAMS);
 
 // ---- on the raw target ------------------------------------------------------
 
-let gaveUp = false;
+// Returned up the whole walk when the target needs the full rules: being
+// non-null, it stops every caller on its way (a failed branch returns null).
+const GIVE_UP = Object.freeze({}) as Route<never>;
 
 /**
  * The route for `target` (which starts with "/"), or null: no route, or the
  * target needs walkView. The path ends at the first "?" or "#".
  */
 export function walkTarget<T>(root: MethodNode<T>, target: string): Route<T> | null {
-  gaveUp = false;
   const route = stepTarget(root, target, 1, 0);
-  return gaveUp ? null : route;
+  return route === GIVE_UP ? null : route;
 }
 
 // The end of the parameter or wildcard text from `start`, or -1 when a
@@ -78,7 +79,7 @@ function stepTarget<T>(node: MethodNode<T>, target: string, start: number, depth
     const empty = node.empty;
     if (empty !== null) {
       const found = first === 0x2f ? stepTarget(empty, target, start + 1, depth) : empty.route;
-      if (found !== null || gaveUp) return found;
+      if (found !== null) return found;
     }
   } else {
     const list = node.plainByFirst === null ? node.plain : first < 128 ? node.plainByFirst[first] : undefined;
@@ -95,7 +96,7 @@ function stepTarget<T>(node: MethodNode<T>, target: string, start: number, depth
         const c = at(target, start + length);
         if (c === 0x2f) {
           const found = stepTarget(child, target, start + length + 1, depth);
-          if (found !== null || gaveUp) return found;
+          if (found !== null) return found;
           break;  // only one child can equal the segment
         }
         if (c < 0 || c === 0x3f || c === 0x23) {
@@ -107,26 +108,19 @@ function stepTarget<T>(node: MethodNode<T>, target: string, start: number, depth
     const param = node.param;
     if (param !== null) {
       const end = plainEnd(target, start, true);
-      if (end < 0) {
-        gaveUp = true;
-        return null;
-      }
+      if (end < 0) return GIVE_UP;
       const found = at(target, end) === 0x2f ? stepTarget(param, target, end + 1, depth + 1) : param.route;
       if (found !== null) {
         captures[2 * depth] = start;
         captures[2 * depth + 1] = end;
         return found;
       }
-      if (gaveUp) return null;
     }
   }
   const wildcard = node.wildcard;
   if (wildcard !== null && wildcard.route !== null) {
     const end = plainEnd(target, start, false);
-    if (end < 0) {
-      gaveUp = true;
-      return null;
-    }
+    if (end < 0) return GIVE_UP;
     captures[2 * depth] = start;
     captures[2 * depth + 1] = end;
     return wildcard.route;
