@@ -27,10 +27,10 @@ export interface FastWasmFetch {
   readonly cacheStats: LruCacheStats | null;
 }
 
-// What a fresh Response for a cached answer needs. The init is shared: the
+// What a fresh Response for a cached answer needs: its body and init. The init is shared: the
 // Response constructor copies its headers (Fetch standard), and passing a
 // Headers is cheaper than a plain object in Bun.
-interface CachedAnswer {
+interface CachedResponse {
   readonly body: Uint8Array<ArrayBuffer> | null;
   readonly init: ResponseInit;
 }
@@ -43,7 +43,7 @@ interface CachedAnswer {
 export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetch {
   const router = wasmRouterFor(options.instance);
   if (options.routes !== undefined) router.loadRoutes(options.routes);
-  const cache = options.cache === false ? null : new LruCache<string, CachedAnswer>(options.cache ?? {});
+  const cache = options.cache === false ? null : new LruCache<string, CachedResponse>(options.cache ?? {});
   // ResponseInits by (status, content type id, Allow mask), for the answers
   // whose Content-Length the runtime derives from the body (or that have
   // none). Valid for one table generation.
@@ -87,7 +87,7 @@ export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetc
     const hit = cache.get(key);
     if (hit !== undefined) return new Response(hit.body, hit.init);
     const routed = router.route(method, target);
-    const fresh: CachedAnswer = { body: bodyOf(routed), init: initOf(routed) };
+    const fresh: CachedResponse = { body: bodyOf(routed), init: initOf(routed) };
     if (routed.status < 400) cache.set(key, fresh, key.length + (fresh.body?.length ?? 0) + 64);
     return new Response(fresh.body, fresh.init);
   }
