@@ -2,7 +2,7 @@
 // calls, the way a runtime calls a Worker's or Bun's fetch handler: each call
 // builds a Request for one of 1,000 rotating /hello/<name> paths, calls the
 // handler, awaits the Response and reads its body as text. Side by side in
-// one run, interleaved, in Node and again in Bun (a child process):
+// one run, in Node and in Bun:
 //
 //   ceiling                  () => new Response("hello rai"): the floor of a call
 //   ceiling + type           the same with the Content-Type every real answer needs
@@ -13,7 +13,10 @@
 //   HotpathServer, template  template("hello {name}")
 //   createFastWasmFetch      router.wasm, cache: false and cached (LRU of 2,048)
 //
-// Every target is checked first: 200, "hello user7" for /hello/user7.
+// Every target is checked first: 200, "hello user7" for /hello/user7. Each
+// measurement runs in a fresh process (`--target NAME`: check, warm up,
+// time), so no target's code is optimised for another's; repeats go round
+// the targets in turn, so drift in machine speed hits every target alike.
 //   BENCH_SECONDS=1  BENCH_REPEAT=5  NAMES=1000  BENCH_BUN=0 (skip Bun)
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -39,7 +42,6 @@ const { createFastWasmFetch } = await import(`${root}dist/adapters/wasm.js`);
 const seconds = Number(process.env.BENCH_SECONDS ?? 1);
 const repeat = Number(process.env.BENCH_REPEAT ?? 5);
 const names = Number(process.env.NAMES ?? 1000);
-const child = process.argv.includes("--child");
 const runtime = typeof Bun !== "undefined" ? `Bun ${Bun.version}` : `Node ${process.versions.node}`;
 const version = (name) => JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, "utf8")).version;
 
@@ -109,29 +111,43 @@ async function rate(handler) {
   return (calls * 1000) / (now - start);
 }
 
-async function measure() {
-  for (const target of targets) {
-    await check(target);
-    await rate(target.fetch);  // warm-up (and fills the caches)
-  }
-  const rates = targets.map(() => []);
-  // Interleaved, so that drift in machine speed hits every target alike.
-  for (let r = 0; r < repeat; r++) for (const [i, target] of targets.entries()) rates[i].push(await rate(target.fetch));
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return targets.map((target, i) => ({ name: target.name, ours: target.ours === true, peer: target.peer ?? null, contentType: target.contentType, rate: median(rates[i]) }));
-}
-
-if (child) {
-  console.log(JSON.stringify({ runtime, rows: await measure() }));
+const targetArg = process.argv.indexOf("--target");
+if (targetArg > 0) {
+  const target = targets.find((t) => t.name === process.argv[targetArg + 1]);
+  if (target === undefined) throw new Error(`unknown target ${process.argv[targetArg + 1]}`);
+  await check(target);
+  await rate(target.fetch);  // warm-up (and fills the caches)
+  console.log(JSON.stringify({ rate: await rate(target.fetch), contentType: target.contentType }));
   process.exit(0);
 }
 
-const node = await measure();
-let bun = null;
+const script = fileURLToPath(import.meta.url);
 const bunPath = `${root}node_modules/.bin/bun`;
+const runtimes = [["node", process.execPath, runtime]];
 if (process.env.BENCH_BUN !== "0" && existsSync(bunPath)) {
-  bun = JSON.parse(execFileSync(bunPath, [fileURLToPath(import.meta.url), "--child"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }));
+  runtimes.push(["bun", bunPath, `Bun ${execFileSync(bunPath, ["--version"], { encoding: "utf8" }).trim()}`]);
 }
+
+function measureOnce(executable, target) {
+  const out = execFileSync(executable, [script, "--target", target.name], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return JSON.parse(out.trim().split("\n").at(-1));
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const results = new Map(runtimes.map(([id]) => [id, targets.map(() => ({ rates: [], contentType: null }))]));
+for (let r = 0; r < repeat; r++) {
+  for (const [i, target] of targets.entries()) {
+    for (const [id, executable] of runtimes) {
+      const { rate: value, contentType } = measureOnce(executable, target);
+      const cell = results.get(id)[i];
+      cell.rates.push(value);
+      cell.contentType = contentType;
+    }
+  }
+}
+const rowsOf = (id) => targets.map((target, i) => ({ name: target.name, ours: target.ours === true, peer: target.peer ?? null, contentType: results.get(id)[i].contentType, rate: median(results.get(id)[i].rates) }));
+const node = rowsOf("node");
+const bun = runtimes.length > 1 ? { runtime: runtimes[1][2], rows: rowsOf("bun") } : null;
 
 function columns(rows) {
   const byPeer = (peer) => rows.find((r) => r.peer === peer).rate;
@@ -150,6 +166,6 @@ for (const row of node) {
   console.log(`| ${label} | ${type} | ${nodeCols.get(row.name).join(" | ")} |${bunCols ? ` ${bunCols.get(row.name).join(" | ")} |` : ""}`);
 }
 console.log(`
-Each call: new Request(url) for one of ${names} rotating /hello/<name> paths, the handler, await response.text(). Median of ${repeat} × ${seconds} s per target, after a warm-up, targets interleaved.
+Each call: new Request(url) for one of ${names} rotating /hello/<name> paths, the handler, await response.text(). Median of ${repeat} × ${seconds} s per target, each in a fresh process after a ${seconds} s warm-up, targets taking turns.
 × ceiling / × Hono / × Elysia: calls per second over that row's, same runtime.
 Machine: ${cpus()[0].model}, ${cpus().length} cores; ${runtime}${bun ? `, ${bun.runtime}` : ""}; ${new Date().toISOString().slice(0, 10)}.`);
