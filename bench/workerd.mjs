@@ -104,45 +104,59 @@ async function run(server, target, n) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const bundles = [bundle("keep_names = true (wrangler's default)", "keep-names-default", null), bundle("keep_names = false", "keep-names-false", false)];
-const servers = [];
+// One workerd process per bundle and target, so that no target's code is
+// optimised for another's; idle ones take no CPU while another is timed.
+const processes = [];
 try {
-  for (const b of bundles) servers.push(await serve(b));
-  const targets = servers[0].targets;
-  // Batch sizes from a first batch each, in the first bundle.
+  const first = await serve(bundles[0]);
+  processes.push(first);
+  const targets = first.targets;
+  const servers = new Map();  // `${bundle index} ${target}` -> server
+  for (const [i, b] of bundles.entries()) {
+    for (const target of targets) {
+      const server = i === 0 && servers.size === 0 ? first : await serve(b);
+      if (server !== first) processes.push(server);
+      servers.set(`${i} ${target}`, server);
+    }
+  }
+  const at = (i, target) => servers.get(`${i} ${target}`);
+  // Batch sizes from a first batch each, in the first bundle (which also warms it up).
   const sizes = new Map();
   for (const target of targets) {
     let n = target.startsWith("match:") ? 10_000 : 200;
     for (;;) {
-      const ms = await run(servers[0], target, n);
+      const ms = await run(at(0, target), target, n);
       if (ms >= batchMs / 4) {
         sizes.set(target, Math.max(1, Math.round((n * batchMs) / ms)));
         break;
       }
       n *= 4;
     }
+    await run(at(1, target), target, sizes.get(target));  // the other bundle's warm-up
   }
-  const baseline = new Map(servers.map((s) => [s, []]));
-  const times = new Map(servers.map((s) => [s, new Map(targets.map((t) => [t, []]))]));
+  const baseline = bundles.map(() => []);
+  const times = bundles.map(() => new Map(targets.map((t) => [t, []])));
   for (let r = 0; r < repeat; r++) {
     for (const target of targets) {
-      for (const server of servers) {
-        baseline.get(server).push(await run(server, "empty", 0));
-        times.get(server).get(target).push(await run(server, target, sizes.get(target)));
+      for (const i of bundles.keys()) {
+        baseline[i].push(await run(at(i, target), "empty", 0));
+        times[i].get(target).push(await run(at(i, target), target, sizes.get(target)));
       }
     }
   }
+  const labels = bundles.map((b) => b.label);
   const rows = targets.map((target) => ({
     target,
-    cells: servers.map((server) => {
-      const ms = median(times.get(server).get(target)) - median(baseline.get(server));
+    cells: bundles.map((_, i) => {
+      const ms = median(times[i].get(target)) - median(baseline[i]);
       return (ms * 1000) / sizes.get(target);  // µs per call
     }),
   }));
   const us = (target, i) => rows.find((r) => r.target === target).cells[i];
-  console.log(`## Inside workerd: µs per call, in-process, ${servers.map((s) => s.label).join(" | ")}\n`);
-  const head = servers.map((s) => `${s.label}: µs | × ceiling | × Hono`).join(" | ");
+  console.log(`## Inside workerd: µs per call, in-process, ${labels.join(" | ")}\n`);
+  const head = labels.map((label) => `${label}: µs | × ceiling | × Hono`).join(" | ");
   console.log(`| target | ${head} |`);
-  console.log(`| --- |${servers.map(() => " ---: | ---: | ---: |").join("")}`);
+  console.log(`| --- |${labels.map(() => " ---: | ---: | ---: |").join("")}`);
   for (const { target, cells } of rows) {
     const parts = cells.map((u, i) => {
       if (target.startsWith("match:")) return `${u.toFixed(3)} | — | —`;
@@ -154,9 +168,9 @@ try {
   const version = execFileSync(workerd, ["--version"], { encoding: "utf8" }).trim();
   console.log(`
 Each fetch call: new Request(url) for one of 1,000 rotating /hello/<name> paths, the handler, await response.text(); a match call: GET and the path.
-Inside workerd the clock moves only at I/O: each batch (about ${batchMs} ms, sizes ${[...sizes].map(([t, n]) => `${n}`).join("/")}) runs between two awaited timers, and the median of empty batches (the timers alone: ${servers.map((s) => median(baseline.get(s)).toFixed(2)).join(" / ")} ms) is taken off. Median of ${repeat} batches per target and bundle, targets and bundles alternating.
+Inside workerd the clock moves only at I/O: each batch (about ${batchMs} ms, sizes ${[...sizes].map(([t, n]) => `${n}`).join("/")}) runs between two awaited timers, and the median of empty batches (the timers alone: ${baseline.map((b) => median(b).toFixed(2)).join(" / ")} ms) is taken off. One workerd process per bundle and target; median of ${repeat} batches per target and bundle, targets and bundles taking turns.
 × ceiling / × Hono: calls per second over that row's, same bundle. keep_names = true makes wrangler's esbuild wrap every function in __name() (${bundles.map((b) => `${b.keepNamesCalls} calls in the ${b.label.split(" (")[0]} bundle`).join(", ")}).
 ${version}, compatibility date ${compatibilityDate}; Machine: ${cpus()[0].model}, ${cpus().length} cores; ${new Date().toISOString().slice(0, 10)}.`);
 } finally {
-  for (const s of servers) s.child.kill("SIGKILL");
+  for (const p of processes) p.child.kill("SIGKILL");
 }
