@@ -31,6 +31,11 @@ import { MAX_PARAMS } from "./limits.js";
  */
 export const captures = new Int32Array(2 * MAX_PARAMS);
 
+function capture(depth: number, start: number, end: number): void {
+  captures[2 * depth] = start;
+  captures[2 * depth + 1] = end;
+}
+
 // ---- on the raw target ------------------------------------------------------
 
 // Returned up the whole walk when the target needs the full rules: being
@@ -111,8 +116,7 @@ function stepTarget<T>(node: MethodNode<T>, target: string, start: number, depth
       if (end < 0) return GIVE_UP;
       const found = at(target, end) === 0x2f ? stepTarget(param, target, end + 1, depth + 1) : param.route;
       if (found !== null) {
-        captures[2 * depth] = start;
-        captures[2 * depth + 1] = end;
+        capture(depth, start, end);
         return found;
       }
     }
@@ -121,8 +125,7 @@ function stepTarget<T>(node: MethodNode<T>, target: string, start: number, depth
   if (wildcard !== null && wildcard.route !== null) {
     const end = plainEnd(target, start, false);
     if (end < 0) return GIVE_UP;
-    captures[2 * depth] = start;
-    captures[2 * depth + 1] = end;
+    capture(depth, start, end);
     return wildcard.route;
   }
   return null;
@@ -149,15 +152,13 @@ function stepView<T>(node: MethodNode<T>, view: PathView, k: number, depth: numb
   if (param !== null && end > start) {
     const found = last ? param.route : stepView(param, view, k + 1, depth + 1);
     if (found !== null) {
-      captures[2 * depth] = start;
-      captures[2 * depth + 1] = end;
+      capture(depth, start, end);
       return found;
     }
   }
   const wildcard = node.wildcard;
   if (wildcard !== null && wildcard.route !== null) {
-    captures[2 * depth] = start;
-    captures[2 * depth + 1] = view.end;
+    capture(depth, start, view.end);
     return wildcard.route;
   }
   return null;
