@@ -2,10 +2,11 @@
 # build-asan/); the wasm32 check runs as one of its tests.
 #   make            build everything buildable (library, tests, benchmarks)
 #   make test       all tests: test-cpp (C++ unit tests, shared vectors, wasm32
-#                   link) and test-ts (typecheck; Vitest on Node with the real
-#                   router.wasm, wrangler dev; Vitest inside workerd; the same
-#                   TypeScript suites under bun test) and test-user (the npm
-#                   tarball in fresh projects; the original README's commands)
+#                   link) and test-ts (no import cycle in adapters/; typecheck;
+#                   Vitest on Node with the real router.wasm, wrangler dev;
+#                   Vitest inside workerd; the same TypeScript suites under
+#                   bun test) and test-user (the npm tarball in fresh
+#                   projects; the original README's commands)
 #   make wasm       build/router.wasm with ROUTES (default bench/c-core.tsv)
 #   make wasm-emscripten, make wasm-wasi  the same module from emcc or a WASI
 #                   sysroot (build/wasm-emscripten/, build/wasm-wasi/)
@@ -14,6 +15,7 @@
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
 #   make test-load  load and fault tests of hotpath-server, 10,000 reloads (not in make test)
 #   make fuzz       libFuzzer targets (tests/fuzz) under ASan+UBSan, FUZZ_SECONDS (60) each
+#   make fuzz-differential  the TypeScript router against router.wasm, FUZZ_SECONDS
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
 #   make bootstrap  install what is missing (apt packages as root; npm ci)
 #   make native     build/hotpath-server (needs only cmake and a C++ compiler)
@@ -63,6 +65,7 @@ OFFLINE_ENV := WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_
 # dist/ (the package as built by `npm run build`, without router.wasm): the
 # benchmark suite's test starts hotpath-server through dist/'s launcher.
 test-ts: deps wasm native
+	node scripts/check-import-cycles.mjs adapters
 	npx tsc --noEmit -p .
 	npx tsc -p tsconfig.build.json
 	$(OFFLINE_ENV) npx vitest run
@@ -373,3 +376,12 @@ fuzz: deps $(FUZZ_BUILD)/CMakeCache.txt
 	@rm -rf $(FUZZ_BUILD)/fuzz-stats
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) $(CTEST) --test-dir $(FUZZ_BUILD) -L fuzz --output-on-failure \
 	  --timeout $$(( $(FUZZ_SECONDS) + 300 )); rc=$$?; cat $(FUZZ_BUILD)/fuzz-stats/*.txt 2>/dev/null; exit $$rc
+
+# The differential fuzzer (tests/ts/router/differential.test.ts): random
+# tables and targets through the TypeScript router and build/router.wasm,
+# any difference fails. `make test` runs a short seeded run; this runs it for
+# FUZZ_SECONDS (a time-based seed, printed; DIFF_SEED=N replays one).
+.PHONY: fuzz-differential
+fuzz-differential: deps wasm
+	HOTPATH_DIFF_SECONDS=$(FUZZ_SECONDS) $(if $(DIFF_SEED),HOTPATH_DIFF_SEED=$(DIFF_SEED)) \
+	  npx vitest run tests/ts/router/differential.test.ts

@@ -23,7 +23,9 @@ import { join } from "node:path";
 import { hotpathServerBinary } from "./native-build.js";
 import { HotpathProcess, LaunchError } from "./hotpath-process.js";
 import { isReply, type Reply } from "./reply.js";
-import { routeTableText, toTableLine, type TableMethod, type TableRoute } from "./route-table-writer.js";
+import { RouteRecorder } from "./route-recorder.js";
+import { routeTableText, toTableLine, type ReplyRoute } from "./route-table-writer.js";
+import type { RouteMethod } from "./routing/methods.js";
 
 export { text, json, html, template, jsonTemplate, type Reply } from "./reply.js";
 
@@ -57,34 +59,8 @@ const STOP_GRACE_MS = 10_000;
 // this only bounds a server that hangs.
 const START_TIMEOUT_MS = 30_000;
 
-export class CServer {
-  readonly #routes: TableRoute[] = [];
-
-  get(path: string, reply: Reply): this {
-    return this.#add("GET", path, reply);
-  }
-  post(path: string, reply: Reply): this {
-    return this.#add("POST", path, reply);
-  }
-  put(path: string, reply: Reply): this {
-    return this.#add("PUT", path, reply);
-  }
-  patch(path: string, reply: Reply): this {
-    return this.#add("PATCH", path, reply);
-  }
-  delete(path: string, reply: Reply): this {
-    return this.#add("DELETE", path, reply);
-  }
-  head(path: string, reply: Reply): this {
-    return this.#add("HEAD", path, reply);
-  }
-  options(path: string, reply: Reply): this {
-    return this.#add("OPTIONS", path, reply);
-  }
-  /** Every method, including ones outside the list above (`ANY` in the table). */
-  all(path: string, reply: Reply): this {
-    return this.#add("ANY", path, reply);
-  }
+export class CServer extends RouteRecorder<Reply> {
+  readonly #routes: ReplyRoute[] = [];
 
   /** The route table this server will be started with. */
   routeTable(): string {
@@ -117,7 +93,7 @@ export class CServer {
     return start(binary, args, { port, hostname, dir, table, routes: [...this.#routes] });
   }
 
-  #add(method: TableMethod, path: string, reply: Reply): this {
+  protected addRoute(method: RouteMethod, path: string, reply: Reply): void {
     if (typeof reply === "function") {
       throw new TypeError(
         `route ${method} ${JSON.stringify(path)}: function handlers are not supported by the native server yet ` +
@@ -129,7 +105,6 @@ export class CServer {
     }
     toTableLine(method, path, reply);  // every check now, so the error points at this call
     this.#routes.push({ method, path, reply });
-    return this;
   }
 }
 
@@ -152,7 +127,7 @@ interface StartContext {
   hostname: string;
   dir: string;
   table: string;
-  routes: TableRoute[];
+  routes: ReplyRoute[];
 }
 
 async function start(binary: string, args: string[], context: StartContext): Promise<RunningCServer> {

@@ -12,7 +12,7 @@
  *
  * No node: import at load time: the entry runs in Workers as it is.
  */
-export { HotpathServer, HotpathServer as FastServer, type RouteTarget } from "./server/app.js";
+export { HotpathServer, HotpathServer as FastServer, type HotpathServerOptions, type RouteTarget } from "./server/app.js";
 export { Context } from "./server/context.js";
 export type { Query } from "./server/query.js";
 export type { ErrorHandler, Handler, ListenOptions, Middleware, Next, NotFoundHandler, RunningServer } from "./server/types.js";

@@ -9,12 +9,11 @@
  * the server later refuses the table.
  */
 import { checkReply, type Reply } from "./reply.js";
+import { ROUTE_METHODS, isRouteMethod, type RouteMethod } from "./routing/methods.js";
 
-export const TABLE_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "ANY"] as const;
-export type TableMethod = (typeof TABLE_METHODS)[number];
-
-export interface TableRoute {
-  method: TableMethod;
+/** A route answered by a declarative reply: what a table line says. */
+export interface ReplyRoute {
+  method: RouteMethod;
   path: string;
   reply: Reply;
 }
@@ -33,8 +32,8 @@ const PARAM_SEGMENT = /^[:*]([A-Za-z_][A-Za-z0-9_]*)$/;
 /** One table line, newline included. Throws an Error naming the route when it cannot be written safely. */
 export function toTableLine(method: string, path: string, reply: Reply): string {
   const route = `${method} ${JSON.stringify(path)}`;
-  if (!(TABLE_METHODS as readonly string[]).includes(method)) {
-    throw new Error(`route ${route}: method must be one of ${TABLE_METHODS.join(" ")}`);
+  if (!isRouteMethod(method)) {
+    throw new Error(`route ${route}: method must be one of ${ROUTE_METHODS.join(" ")}`);
   }
   checkPath(route, path);
   try {
@@ -55,7 +54,7 @@ export function toTableLine(method: string, path: string, reply: Reply): string 
 }
 
 /** The whole table, one line per route, in order (line N is routes[N - 1]). */
-export function routeTableText(routes: Iterable<TableRoute>): string {
+export function routeTableText(routes: Iterable<ReplyRoute>): string {
   let text = "";
   for (const { method, path, reply } of routes) text += toTableLine(method, path, reply);
   return text;

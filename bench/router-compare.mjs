@@ -1,33 +1,37 @@
-// npm run bench:router — the route matchers side by side, in lookups per
-// second, on one table (bench/github-api.tsv, 197 GitHub-REST-style routes)
-// and one request list (bench/github-api.requests, request i is meant for
-// route i), all in one run:
+// npm run bench:router — the route matchers side by side, in ns per lookup,
+// on two tables, each with its own request list, all in one run:
 //
-//   hotpath C++   build/router_bench (Google Benchmark, case GithubApi): times
-//                 match_request only: method code + target in, route and
-//                 decoded parameters out. Rendering the body is not timed.
-//   router.wasm   build/router.wasm called from JS the way WasmRouter
-//                 (adapters/wasm/router.ts) calls it: method string to code,
-//                 target copied into Wasm memory, one route_request call. The
-//                 table loaded for timing has the same METHOD and PATH lines
-//                 but static bodies, so route_request does not render a body
-//                 (the other routers don't build one either).
-//   find-my-way   router.find(method, path): route and decoded params; the
-//                 default tree walk (the anchor of the ratios), and again
-//                 after router.compile(), its opt-in code-generating mode.
-//   Hono          router.match(method, path) on the router `new Hono()` uses
-//                 (SmartRouter over RegExpRouter and TrieRouter): handlers and
-//                 raw params. RegExpRouter is tried first; the output says
-//                 which router served.
+//   GitHub   bench/github-api.tsv (197 GitHub-REST-style routes) and
+//            bench/github-api.requests (request i is meant for route i)
+//   small    bench/c-core.tsv (the original toolkit's 3 routes), GET /hello/rai
+//
+// The routers (what one lookup is: method and path in, route and decoded
+// parameter values out, reaching JavaScript):
+//   hotpath C++          build/router_bench (Google Benchmark): match_request
+//   hotpath TypeScript   Router.match (adapters/routing), the default walk,
+//                        and again with { compile: true } (generated code)
+//   hotpath WasmRouter   WasmRouter.route() on a table of the same METHOD and
+//                        PATH lines whose bodies are "i|value|value...", and
+//                        the body read as a string: the route and its
+//                        parameters reach JavaScript the only way the ABI
+//                        gives them (see README, "The matchers side by side")
+//   router.wasm raw      route_request alone, static bodies: the floor of the
+//                        Wasm call as WasmRouter makes it, no answer read
+//   find-my-way          find(method, path), and after compile()
+//   memoirist            find(method, path)
+//   rou3                 findRoute(router, method, path), and compileRouter()
+//   @medley/router       find(path) and the method's store
+//   Hono                 the router `new Hono()` uses (SmartRouter)
 //
 // Before timing, every router must send every request to route i with the
 // expected parameter values, or the script stops (how each router's syntax
 // and priority rules are mapped is said where it is built, and in the
-// output). The JS rows run in Node and
-// again in Bun (a child process: `bun bench/router-compare.mjs --child`).
+// output). A router that cannot hold a table is listed with the reason. The
+// JS rows run in Node and again in Bun (`bun bench/router-compare.mjs --child`).
 //   BENCH_REPEAT=5     repeats; the median is reported
 //   BENCH_SECONDS=1    seconds per router per repeat
 //   BENCH_BUN=0        skip the Bun column
+//   BENCH_TABLES=github,small
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -37,6 +41,10 @@ import { UnsupportedPathError } from "hono/router";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { SmartRouter } from "hono/router/smart-router";
 import { TrieRouter } from "hono/router/trie-router";
+import Medley from "@medley/router";
+import { Memoirist } from "memoirist";
+import { addRoute, createRouter, findRoute } from "rou3";
+import { compileRouter } from "rou3/compiler";
 
 import { envDuration } from "./suite/duration.mjs";
 
@@ -46,71 +54,275 @@ const seconds = envDuration("BENCH_SECONDS", 1, { min: 0.001 });
 const child = process.argv.includes("--child");
 const runtime = typeof Bun !== "undefined" ? `Bun ${Bun.version}` : `Node ${process.versions.node}`;
 const version = (name) => JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, "utf8")).version;
+const selected = (process.env.BENCH_TABLES ?? "github,small").split(",");
 
-// ---- The table and the requests ---------------------------------------------
+for (const [file, how] of [
+  [`${root}build/router.wasm`, "make wasm"],
+  [`${root}dist/adapters/index.js`, "npm run build"],
+]) {
+  if (!existsSync(file)) {
+    console.error(`${file.slice(root.length)} is missing: run \`${how}\`, or \`npm run bench:router\`, which builds first.`);
+    process.exit(1);
+  }
+}
+const { Router } = await import(`${root}dist/adapters/routing/router.js`);
+const { parseRouteTable } = await import(`${root}dist/adapters/routing/table.js`);
+const { WasmRouter } = await import(`${root}dist/adapters/wasm.js`);
 
-const tableText = readFileSync(`${root}bench/github-api.tsv`, "utf8");
-const routes = [];
-tableText.split("\n").forEach((text, at) => {
-  if (text === "" || text.startsWith("#")) return;
-  const [method, path] = text.split("\t");
-  const segments = path.split("/").slice(1);
-  if (segments.some((s) => s === "*")) throw new Error(`line ${at + 1}: only named wildcards (*name) are mapped`);
-  // Hotpath's priority: static, then :param, then *wildcard, segment by segment.
-  const rank = segments.map((s) => (s.startsWith(":") ? 1 : s.startsWith("*") ? 2 : 0));
-  const names = segments.filter((s) => /^[:*]/.test(s)).map((s) => s.slice(1));
-  routes.push({ method, path, segments, rank, names, line: at + 1 });
-});
-const requests = readFileSync(`${root}bench/github-api.requests`, "utf8")
-  .split("\n")
-  .filter(Boolean)
-  .map((text) => {
+// ---- The tables and the requests ----------------------------------------------
+
+// `intended(routes, request, i)`: the index of the route request i is written for.
+function suite(name, tsvFile, requestLines, intended) {
+  const tableText = readFileSync(`${root}${tsvFile}`, "utf8");
+  const routes = [];
+  tableText.split("\n").forEach((text, at) => {
+    if (text === "" || text.startsWith("#")) return;
+    const [method, path, , , body = ""] = text.split("\t");
+    // An empty HEAD line with a GET twin only declares HEAD (Hotpath's rule): the peers get none.
+    if (method === "HEAD" && body === "") return;
+    const segments = path.split("/").slice(1);
+    if (segments.some((s) => s === "*")) throw new Error(`${tsvFile}:${at + 1}: only named wildcards (*name) are mapped`);
+    // Hotpath's priority: static, then :param, then *wildcard, segment by segment.
+    const rank = segments.map((s) => (s.startsWith(":") ? 1 : s.startsWith("*") ? 2 : 0));
+    const names = segments.filter((s) => /^[:*]/.test(s)).map((s) => s.slice(1));
+    routes.push({ method, path, segments, rank, names, line: at + 1 });
+  });
+  const requests = requestLines.map((text) => {
     const [method, target] = text.split("\t");
     return { method, target };
   });
-if (requests.length !== routes.length) throw new Error("github-api.requests must hold one request per route");
-const methods = requests.map((r) => r.method);
-const targets = requests.map((r) => r.target);
-const N = requests.length;
+  // What request i must give: route `want[i]`, and each parameter's decoded value.
+  const want = requests.map((r, i) => intended(routes, r, i));
+  if (want.some((i) => !(i >= 0 && i < routes.length))) throw new Error(`${name}: a request is meant for no route of ${tsvFile}`);
+  return { name, tsvFile, tableText, routes, requests, want, methods: requests.map((r) => r.method), targets: requests.map((r) => r.target) };
+}
 
-// What request i must give: route i, and each parameter's decoded value.
-function expected(i) {
-  const parts = targets[i].split("?")[0].split("/").slice(1);
+function expectedValues(s, i) {
+  const route = s.routes[s.want[i]];
+  const parts = s.targets[i].split("?")[0].split("/").slice(1);
   const values = [];
-  routes[i].segments.forEach((s, k) => {
-    if (s.startsWith(":")) values.push(decodeURIComponent(parts[k]));
-    if (s.startsWith("*")) values.push(decodeURIComponent(parts.slice(k).join("/")));
+  route.segments.forEach((seg, k) => {
+    if (seg.startsWith(":")) values.push(decodeURIComponent(parts[k]));
+    if (seg.startsWith("*")) values.push(decodeURIComponent(parts.slice(k).join("/")));
   });
   return values;
 }
+
+const SUITES = [
+  suite("GitHub", "bench/github-api.tsv", readFileSync(`${root}bench/github-api.requests`, "utf8").split("\n").filter(Boolean), (_, __, i) => i),
+  suite("small", "bench/c-core.tsv", ["GET\t/hello/rai"], (routes) => routes.findIndex((r) => r.method === "GET" && r.path === "/hello/:name")),
+].filter((s) => selected.includes(s.name.toLowerCase()));
 
 // ---- The routers ---------------------------------------------------------------
 // Each has `lookup(i)` -> [route index, parameter values] for the check, and
 // `rounds(n)`: n passes over the request list, the timed loop, written out
 // per router so each match call site stays monomorphic. rounds returns the
 // number of answers, which the caller checks (and which keeps the work live).
+// A router that cannot hold the table throws a CannotHold.
 
-// The tree walk is find-my-way's default (and Fastify's), the anchor of the
-// ratios; compile() is its opt-in mode that generates JavaScript per table.
-function findMyWay(compiled) {
-  // *name -> * (find-my-way's wildcard is unnamed; its value is params["*"]).
-  // The store is { index } because find-my-way turns a falsy store into null.
-  const router = FindMyWay();
-  routes.forEach((r, index) => router.on(r.method, r.path.replace(/\*\w+$/, "*"), () => {}, { index }));
-  if (compiled) router.compile();
+class CannotHold extends Error {}
+
+// Hotpath's TypeScript router on the table as it is (HEAD lines included).
+function hotpathTs(s, compile) {
+  const byLine = new Map(s.routes.map((r, i) => [r.line, i]));
+  const router = new Router(parseRouteTable(s.tableText), { compile });
+  const { methods, targets } = s;
+  const N = targets.length;
   return {
-    name: `find-my-way ${version("find-my-way")}${compiled ? " compile()" : ""}`,
-    base: !compiled,
+    name: `hotpath TypeScript Router${compile ? ", compile: true" : ""}`,
+    ours: true,
     lookup(i) {
-      const found = router.find(methods[i], targets[i]);
-      if (found === null) return [-1, []];
-      const route = routes[found.store.index];
-      return [found.store.index, route.names.map((n) => found.params[route.path.endsWith(`/*${n}`) ? "*" : n])];
+      const match = router.match(methods[i], targets[i]);
+      if (match.kind !== "route") return [-1, []];
+      const index = byLine.get(match.entry.value.line) ?? -1;
+      return [index, s.routes[index].names.map((n) => match.params[n])];
     },
     rounds(n) {
       let answered = 0;
       for (let r = 0; r < n; r++) {
-        for (let i = 0; i < N; i++) if (router.find(methods[i], targets[i]) !== null) answered++;
+        for (let i = 0; i < N; i++) if (router.match(methods[i], targets[i]).kind === "route") answered++;
+      }
+      return answered;
+    },
+  };
+}
+
+// WasmRouter.route() and the body read as a string: "i|value|value..."
+async function hotpathWasm(s) {
+  const { instance } = await WebAssembly.instantiate(readFileSync(`${root}build/router.wasm`), {});
+  const router = new WasmRouter(instance);
+  router.loadRoutes(s.routes.map((r, i) => `${r.method}\t${r.path}\t200\ttext/plain\t${i}${r.names.map((n) => `|{${n}}`).join("")}`).join("\n"));
+  const decoder = new TextDecoder();
+  const { methods, targets } = s;
+  const N = targets.length;
+  return {
+    name: "hotpath WasmRouter.route() + params",
+    ours: true,
+    lookup(i) {
+      const answer = router.route(methods[i], targets[i]);
+      if (answer.status !== 200) return [-1, []];
+      const [index, ...values] = decoder.decode(answer.body).split("|");
+      return [Number(index), values];
+    },
+    rounds(n) {
+      let answered = 0;
+      for (let r = 0; r < n; r++) {
+        for (let i = 0; i < N; i++) if (decoder.decode(router.route(methods[i], targets[i]).body).length > 0) answered++;
+      }
+      return answered;
+    },
+  };
+}
+
+const METHOD_CODES = { GET: 0, HEAD: 1, POST: 2, PUT: 3, PATCH: 4, DELETE: 5, OPTIONS: 6 }; // abi/README.md
+
+// route_request alone: the Wasm call as WasmRouter makes it, nothing read back.
+async function rawWasm(s) {
+  const { instance } = await WebAssembly.instantiate(readFileSync(`${root}build/router.wasm`), {});
+  const abi = instance.exports;
+  const encoder = new TextEncoder();
+  const text = new TextDecoder();
+  let input = 0;
+  function load(lines) {
+    const bytes = encoder.encode(lines.join("\n"));
+    const ptr = abi.alloc(bytes.length);
+    new Uint8Array(abi.memory.buffer).set(bytes, ptr);
+    if (abi.load_routes(ptr, bytes.length) !== 0) throw new Error("router.wasm refused the derived table");
+    input = abi.alloc(64 * 1024); // an alloc buffer lasts until the next alloc: take it back for targets
+  }
+  let bytes = new Uint8Array(abi.memory.buffer);
+  const codes = s.methods.map((m) => METHOD_CODES[m]);
+  const { targets } = s;
+  const N = targets.length;
+  function route(i) {
+    if (bytes.length === 0) bytes = new Uint8Array(abi.memory.buffer);
+    const target = targets[i];
+    const length = target.length;
+    for (let c = 0; c < length; c++) bytes[input + c] = target.charCodeAt(c);
+    return abi.route_request(codes[i], input, length);
+  }
+  load(s.routes.map((r, i) => `${r.method}\t${r.path}\t200\ttext/plain\t${i}${r.names.map((n) => `\\n{${n}}`).join("")}`));
+  const checked = targets.map((_, i) => {
+    route(i);
+    const [ptr, len] = new Uint32Array(abi.memory.buffer, abi.response_record(), 2);
+    const [index, ...values] = text.decode(new Uint8Array(abi.memory.buffer, ptr, len)).split("\n");
+    return [Number(index), values];
+  });
+  load(s.routes.map((r, i) => `${r.method}\t${r.path}\t200\ttext/plain\t${i}`));
+  return {
+    name: "router.wasm raw route_request (no answer read)",
+    lookup: (i) => checked[i],
+    floor: true,
+    rounds(n) {
+      let answered = 0;
+      for (let r = 0; r < n; r++) for (let i = 0; i < N; i++) if (route(i) === 200) answered++;
+      return answered;
+    },
+  };
+}
+
+// *name -> * (find-my-way's wildcard is unnamed; its value is params["*"]).
+// The store is { index } because find-my-way turns a falsy store into null.
+function findMyWay(s, compiled) {
+  const router = FindMyWay();
+  s.routes.forEach((r, index) => router.on(r.method, r.path.replace(/\*\w+$/, "*"), () => {}, { index }));
+  if (compiled) router.compile();
+  const { methods, targets } = s;
+  const N = targets.length;
+  return {
+    name: `find-my-way ${version("find-my-way")}${compiled ? " compile()" : ""}`,
+    lookup(i) {
+      const found = router.find(methods[i], targets[i]);
+      if (found === null) return [-1, []];
+      const route = s.routes[found.store.index];
+      return [found.store.index, route.names.map((n) => found.params[route.path.endsWith(`/*${n}`) ? "*" : n])];
+    },
+    rounds(n) {
+      let answered = 0;
+      for (let r = 0; r < n; r++) for (let i = 0; i < N; i++) if (router.find(methods[i], targets[i]) !== null) answered++;
+      return answered;
+    },
+  };
+}
+
+// memoirist: one tree per method; *name -> * (value in params["*"]).
+function memoirist(s) {
+  const router = new Memoirist();
+  s.routes.forEach((r, index) => router.add(r.method, r.path.replace(/\*\w+$/, "*"), index));
+  const { methods, targets } = s;
+  const N = targets.length;
+  return {
+    name: `memoirist ${version("memoirist")}`,
+    lookup(i) {
+      const found = router.find(methods[i], targets[i]);
+      if (found === null) return [-1, []];
+      const route = s.routes[found.store];
+      return [found.store, route.names.map((n) => found.params[route.path.endsWith(`/*${n}`) ? "*" : n])];
+    },
+    rounds(n) {
+      let answered = 0;
+      for (let r = 0; r < n; r++) for (let i = 0; i < N; i++) if (router.find(methods[i], targets[i]) !== null) answered++;
+      return answered;
+    },
+  };
+}
+
+// rou3: *name -> **:name (a named catch-all).
+function rou3(s, compiled) {
+  const router = createRouter();
+  s.routes.forEach((r, index) => addRoute(router, r.method, r.path.replace(/\*(\w+)$/, "**:$1"), index));
+  const find = compiled ? compileRouter(router) : (method, path) => findRoute(router, method, path);
+  const { methods, targets } = s;
+  const N = targets.length;
+  return {
+    name: `rou3 ${version("rou3")} ${compiled ? "compileRouter()" : "findRoute"}`,
+    lookup(i) {
+      const found = find(methods[i], targets[i]);
+      if (found === undefined) return [-1, []];
+      return [found.data, s.routes[found.data].names.map((n) => found.params?.[n])];
+    },
+    rounds: compiled
+      ? (n) => {
+          let answered = 0;
+          for (let r = 0; r < n; r++) for (let i = 0; i < N; i++) if (find(methods[i], targets[i]) !== undefined) answered++;
+          return answered;
+        }
+      : (n) => {
+          let answered = 0;
+          for (let r = 0; r < n; r++) for (let i = 0; i < N; i++) if (findRoute(router, methods[i], targets[i]) !== undefined) answered++;
+          return answered;
+        },
+  };
+}
+
+// @medley/router: one store per path, methods on it; *name -> *. It refuses
+// two parameter names at one place of the tree (:sha and :ref), so each
+// parameter is named by its segment index (p3) and read back by position.
+function medley(s) {
+  const router = new Medley();
+  const positional = (path) => path.split("/").map((seg, k) => (seg.startsWith(":") ? `:p${k}` : seg.startsWith("*") ? "*" : seg)).join("/");
+  s.routes.forEach((r, index) => {
+    const store = router.register(positional(r.path));
+    store[r.method] = index;
+  });
+  const { methods, targets } = s;
+  const N = targets.length;
+  return {
+    name: `@medley/router ${version("@medley/router")}`,
+    lookup(i) {
+      const found = router.find(targets[i]);
+      const index = found === null ? undefined : found.store[methods[i]];
+      if (index === undefined) return [-1, []];
+      const route = s.routes[index];
+      return [index, route.segments.flatMap((seg, k) => (seg.startsWith(":") ? [found.params[`p${k + 1}`]] : seg.startsWith("*") ? [found.params["*"]] : []))];
+    },
+    rounds(n) {
+      let answered = 0;
+      for (let r = 0; r < n; r++) {
+        for (let i = 0; i < N; i++) {
+          const found = router.find(targets[i]);
+          if (found !== null && found.store[methods[i]] !== undefined) answered++;
+        }
       }
       return answered;
     },
@@ -121,33 +333,36 @@ function findMyWay(compiled) {
 // runs the first, where Hotpath and find-my-way take the most specific route;
 // so Hono gets the routes in Hotpath's priority order (static before :param
 // before *, segment by segment). *name -> :name{.+} (a named catch-all; it
-// does not match an empty rest, which no request of the list has).
-const honoOrder = routes.map((_, i) => i).sort((a, b) => compareRank(routes[a].rank, routes[b].rank) || a - b);
-function compareRank(a, b) {
-  for (let k = 0; k < Math.min(a.length, b.length); k++) if (a[k] !== b[k]) return a[k] - b[k];
-  return 0;
+// does not match an empty rest, which no request of the lists has).
+function honoOrder(s) {
+  const compareRank = (a, b) => {
+    for (let k = 0; k < Math.min(a.length, b.length); k++) if (a[k] !== b[k]) return a[k] - b[k];
+    return 0;
+  };
+  return s.routes.map((_, i) => i).sort((a, b) => compareRank(s.routes[a].rank, s.routes[b].rank) || a - b);
 }
 const honoPath = (path) => path.replace(/\*(\w+)$/, ":$1{.+}");
 
-// Which routes RegExpRouter alone refuses (for the notes).
-function regExpRouterRejects() {
+function regExpRouterRejects(s) {
   const router = new RegExpRouter();
   const rejected = [];
-  for (const i of honoOrder) {
+  for (const i of honoOrder(s)) {
     try {
-      router.add(routes[i].method, honoPath(routes[i].path), i);
+      router.add(s.routes[i].method, honoPath(s.routes[i].path), i);
     } catch (error) {
       if (!(error instanceof UnsupportedPathError)) throw error;
-      rejected.push(`${routes[i].method} ${routes[i].path}`);
+      rejected.push(`${s.routes[i].method} ${s.routes[i].path}`);
     }
   }
   return rejected;
 }
 
-function hono() {
+function hono(s) {
   const router = new SmartRouter({ routers: [new RegExpRouter(), new TrieRouter()] });
-  for (const i of honoOrder) router.add(routes[i].method, honoPath(routes[i].path), i);
+  for (const i of honoOrder(s)) router.add(s.routes[i].method, honoPath(s.routes[i].path), i);
   router.match("GET", "/"); // SmartRouter settles on the first router that takes every route
+  const { methods, targets } = s;
+  const N = targets.length;
   return {
     name: `Hono ${version("hono")} ${router.activeRouter.name}`,
     lookup(i) {
@@ -155,71 +370,11 @@ function hono() {
       const [handlers, stash] = router.match(methods[i], targets[i]);
       if (handlers.length === 0) return [-1, []];
       const [index, params] = handlers[0];
-      return [index, routes[index].names.map((n) => (stash ? stash[params[n]] : params[n]))];
+      return [index, s.routes[index].names.map((n) => (stash ? stash[params[n]] : params[n]))];
     },
     rounds(n) {
       let answered = 0;
-      for (let r = 0; r < n; r++) {
-        for (let i = 0; i < N; i++) if (router.match(methods[i], targets[i])[0].length !== 0) answered++;
-      }
-      return answered;
-    },
-  };
-}
-
-const METHOD_CODES = { GET: 0, HEAD: 1, POST: 2, PUT: 3, PATCH: 4, DELETE: 5, OPTIONS: 6 }; // abi/README.md
-const OTHER_METHOD = 7;
-
-async function wasm() {
-  const path = `${root}build/router.wasm`;
-  const { instance } = await WebAssembly.instantiate(readFileSync(path), {});
-  const abi = instance.exports;
-  const text = new TextDecoder();
-  const encoder = new TextEncoder();
-  let input = 0; // WasmRouter's input buffer: one alloc, reused for every target
-  const record = () => new Uint32Array(abi.memory.buffer, abi.response_record(), 7);
-  const body = () => {
-    const [ptr, len] = record();
-    return text.decode(new Uint8Array(abi.memory.buffer, ptr, len));
-  };
-  function load(lines) {
-    const bytes = encoder.encode(lines.join("\n"));
-    const ptr = abi.alloc(bytes.length);
-    new Uint8Array(abi.memory.buffer).set(bytes, ptr);
-    if (abi.load_routes(ptr, bytes.length) !== 0) throw new Error("router.wasm refused the derived table");
-    input = abi.alloc(64 * 1024); // an alloc buffer lasts until the next alloc: take it back for targets
-  }
-  // WasmRouter.#writeTarget: request targets are ASCII, copied byte by byte.
-  let bytes = new Uint8Array(abi.memory.buffer);
-  function route(method, target) {
-    if (bytes.length === 0) bytes = new Uint8Array(abi.memory.buffer); // memory grew: view detached
-    const length = target.length;
-    for (let c = 0; c < length; c++) bytes[input + c] = target.charCodeAt(c);
-    return abi.route_request(METHOD_CODES[method] ?? OTHER_METHOD, input, length);
-  }
-  if (targets.some((t) => /[^\x00-\x7f]/.test(t) || t.length > 64 * 1024)) throw new Error("targets must be short ASCII");
-
-  // For the check: same METHOD and PATH, body "i\n{name}\n{name}..." names the route and echoes its params.
-  load(routes.map((r, i) => `${r.method}\t${r.path}\t200\ttext/plain\t${i}${r.names.map((n) => `\\n{${n}}`).join("")}`));
-  const checked = routes.map((_, i) => {
-    route(methods[i], targets[i]);
-    const [index, ...values] = body().split("\n");
-    return [Number(index), values];
-  });
-  // For timing: the same METHOD and PATH, a static body "i": matching, no rendering.
-  load(routes.map((r, i) => `${r.method}\t${r.path}\t200\ttext/plain\t${i}`));
-  for (let i = 0; i < N; i++) {
-    route(methods[i], targets[i]);
-    if (body() !== String(i)) throw new Error(`router.wasm timing table: ${methods[i]} ${targets[i]} answered ${body()}`);
-  }
-  return {
-    name: "hotpath router.wasm via JS",
-    lookup: (i) => checked[i],
-    rounds(n) {
-      let answered = 0;
-      for (let r = 0; r < n; r++) {
-        for (let i = 0; i < N; i++) if (route(methods[i], targets[i]) === 200) answered++;
-      }
+      for (let r = 0; r < n; r++) for (let i = 0; i < N; i++) if (router.match(methods[i], targets[i])[0].length !== 0) answered++;
       return answered;
     },
   };
@@ -227,18 +382,19 @@ async function wasm() {
 
 // ---- Checking and timing -------------------------------------------------------
 
-function check(name, lookup) {
+function check(s, name, lookup) {
   const wrong = [];
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < s.targets.length; i++) {
     const [index, values] = lookup(i);
-    const want = expected(i);
-    if (index !== i || JSON.stringify(values) !== JSON.stringify(want)) {
-      const got = index < 0 ? "no route" : `${routes[index].method} ${routes[index].path} ${JSON.stringify(values)}`;
-      wrong.push(`  ${methods[i]} ${targets[i]}: want ${routes[i].method} ${routes[i].path} ${JSON.stringify(want)}, got ${got}`);
+    const want = expectedValues(s, i);
+    if (index !== s.want[i] || JSON.stringify(values) !== JSON.stringify(want)) {
+      const route = s.routes[s.want[i]];
+      const got = index < 0 ? "no route" : `${s.routes[index].method} ${s.routes[index].path} ${JSON.stringify(values)}`;
+      wrong.push(`  ${s.methods[i]} ${s.targets[i]}: want ${route.method} ${route.path} ${JSON.stringify(want)}, got ${got}`);
     }
   }
   if (wrong.length > 0) {
-    console.error(`${name} routes ${wrong.length} of ${N} requests differently:\n${wrong.slice(0, 10).join("\n")}`);
+    console.error(`${name} routes ${wrong.length} of ${s.targets.length} requests of the ${s.name} table differently:\n${wrong.slice(0, 10).join("\n")}`);
     process.exit(1);
   }
 }
@@ -255,7 +411,7 @@ function calibrate(router) {
   }
 }
 
-function timed(router, batch, ms) {
+function timed(router, batch, ms, N) {
   let lookups = 0;
   const start = performance.now();
   let now = start;
@@ -264,76 +420,88 @@ function timed(router, batch, ms) {
     lookups += batch * N;
     now = performance.now();
   } while (now - start < ms);
-  return (lookups * 1000) / (now - start);
+  return ((now - start) * 1e6) / lookups;  // ns per lookup
 }
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // Warm-up (the JIT tiers up), then `repeat` repeats interleaved across the
 // routers so that noise on a shared machine spreads over all of them.
-function measure(routers) {
+function measure(s, routers) {
+  const N = s.targets.length;
+  // Long enough for V8 to optimise big generated functions too.
   const batches = routers.map((r) => {
-    timed(r, calibrate(r), 500);
+    timed(r, calibrate(r), 3000, N);
     return calibrate(r);
   });
-  const rates = routers.map(() => []);
-  for (let k = 0; k < repeat; k++) routers.forEach((r, j) => rates[j].push(timed(r, batches[j], seconds * 1000)));
-  return routers.map((r, j) => ({ name: r.name, base: r.base, rate: median(rates[j]) }));
+  const ns = routers.map(() => []);
+  for (let k = 0; k < repeat; k++) routers.forEach((r, j) => ns[j].push(timed(r, batches[j], seconds * 1000, N)));
+  return routers.map((r, j) => ({ name: r.name, ours: r.ours === true, floor: r.floor === true, ns: median(ns[j]) }));
 }
 
-async function jsRows() {
-  const routers = [await wasm(), findMyWay(false), findMyWay(true), hono()];
-  for (const r of routers) check(`${r.name} (${runtime})`, r.lookup);
-  return measure(routers);
+async function jsRows(s) {
+  const builders = [
+    () => hotpathTs(s, false),
+    () => hotpathTs(s, true),
+    () => hotpathWasm(s),
+    () => rawWasm(s),
+    () => memoirist(s),
+    () => rou3(s, false),
+    () => rou3(s, true),
+    () => medley(s),
+    () => findMyWay(s, false),
+    () => findMyWay(s, true),
+    () => hono(s),
+  ];
+  const routers = [];
+  const refused = [];
+  for (const build of builders) {
+    try {
+      routers.push(await build());
+    } catch (error) {
+      refused.push(error.message.split("\n")[0]);
+    }
+  }
+  for (const r of routers) check(s, `${r.name} (${runtime})`, r.lookup);
+  return { rows: measure(s, routers), refused };
 }
 
 if (child) {
-  console.log(JSON.stringify({ runtime, rows: await jsRows() }));
+  const out = {};
+  for (const s of SUITES) out[s.name] = await jsRows(s);
+  console.log(JSON.stringify({ runtime, suites: out }));
   process.exit(0);
 }
 
 // ---- Native: build/router_bench -----------------------------------------------
 
 const benchBinary = `${root}build/router_bench`;
-for (const [file, how] of [
-  [benchBinary, "make build   (needs libbenchmark-dev: make bootstrap)"],
-  [`${root}build/router.wasm`, "make wasm"],
-]) {
-  if (!existsSync(file)) {
-    console.error(`${file.slice(root.length)} is missing: run \`${how}\`, or \`npm run bench:router\`, which runs make first.`);
-    process.exit(1);
-  }
+if (!existsSync(benchBinary)) {
+  console.error("build/router_bench is missing: run `make build` (needs libbenchmark-dev: make bootstrap), or `npm run bench:router`.");
+  process.exit(1);
 }
 
-function nativeRow() {
-  const lineToIndex = new Map(routes.map((r, i) => [r.line, i]));
-  let printed;
-  try {
-    printed = execFileSync(benchBinary, ["--print-matches"], { encoding: "utf8", stdio: "pipe" }).trimEnd().split("\n");
-  } catch {
-    console.error("build/router_bench has no --print-matches (built before this script): run `make build`.");
-    process.exit(1);
+function nativeRow(s) {
+  const filter = s.name === "GitHub" ? "GithubApi" : "HelloRai";
+  if (s.name === "GitHub") {
+    const lineToIndex = new Map(s.routes.map((r, i) => [r.line, i]));
+    const printed = execFileSync(benchBinary, ["--print-matches"], { encoding: "utf8", stdio: "pipe" }).trimEnd().split("\n");
+    check(s, "hotpath C++ (build/router_bench)", (i) => {
+      const [line, ...values] = (printed[i] ?? "0").split("\t");
+      return [lineToIndex.get(Number(line)) ?? -1, values];
+    });
   }
-  check("hotpath C++ (build/router_bench)", (i) => {
-    const [line, ...values] = (printed[i] ?? "0").split("\t");
-    return [lineToIndex.get(Number(line)) ?? -1, values];
-  });
   const json = execFileSync(
     benchBinary,
-    ["--benchmark_filter=^GithubApi$", `--benchmark_repetitions=${repeat}`, "--benchmark_report_aggregates_only=true",
+    [`--benchmark_filter=^${filter}$`, `--benchmark_repetitions=${repeat}`, "--benchmark_report_aggregates_only=true",
      `--benchmark_min_time=${seconds}`, "--benchmark_format=json"],
     { encoding: "utf8" },
   );
-  const runs = JSON.parse(json).benchmarks; // with one repetition there is no median entry
+  const runs = JSON.parse(json).benchmarks;
   const result = runs.find((b) => b.aggregate_name === "median") ?? runs.find((b) => b.run_type === "iteration");
-  const cache = readFileSync(`${root}build/CMakeCache.txt`, "utf8");
-  const setting = (key) => cache.match(new RegExp(`^${key}:[A-Z]+=(.*)$`, "m"))?.[1] ?? "";
-  const compiler = execFileSync(setting("CMAKE_CXX_COMPILER"), ["--version"], { encoding: "utf8" }).split("\n")[0];
-  const flags = setting(`CMAKE_CXX_FLAGS_${setting("CMAKE_BUILD_TYPE").toUpperCase()}`);
-  // Wall-clock time, as for the JS rows (items_per_second would be CPU time,
-  // which flatters native code on a busy machine). One iteration = N lookups.
+  // Wall-clock time, as for the JS rows. One iteration = every request once.
   const unit = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 }[result.time_unit];
-  return { name: "hotpath C++ match_request (native)", rate: (N * 1e9) / (result.real_time * unit), compiler: `${compiler} ${flags}` };
+  return { name: "hotpath C++ match_request (native)", native: true, ns: (result.real_time * unit) / s.targets.length };
 }
 
 function bunRows() {
@@ -344,39 +512,45 @@ function bunRows() {
   return JSON.parse(out);
 }
 
-const rejected = regExpRouterRejects();
-const native = nativeRow();
-const node = await jsRows();
-const honoRow = node.find((r) => r.name.startsWith("Hono"));
+const node = {};
+for (const s of SUITES) node[s.name] = { ...(await jsRows(s)), native: nativeRow(s) };
 const bun = bunRows();
 
 // ---- Output --------------------------------------------------------------------
 
-const fmt = (x) => Math.round(x).toLocaleString("en-US");
-const cells = (row, base) => (row ? [fmt(row.rate), (1e9 / row.rate).toFixed(1), (row.rate / base).toFixed(2)] : ["—", "—", "—"]);
-const fmwRate = (rows) => rows.find((r) => r.base).rate;
-const bunByName = new Map((bun.rows ?? []).map((r) => [r.name, r]));
-const bunHeader = bun.rows ? ` ${bun.runtime} lookups/s | ns/lookup | × find-my-way |` : "";
+const cpp = readFileSync(`${root}build/CMakeCache.txt`, "utf8");
+const setting = (key) => cpp.match(new RegExp(`^${key}:[A-Z]+=(.*)$`, "m"))?.[1] ?? "";
+const compiler = execFileSync(setting("CMAKE_CXX_COMPILER"), ["--version"], { encoding: "utf8" }).split("\n")[0];
+const fastestPeer = (rows) => Math.min(...rows.filter((r) => !r.ours && !r.floor).map((r) => r.ns));
 
-console.log(`## Route matchers side by side: ${N} routes of bench/github-api.tsv, ${N} requests of bench/github-api.requests\n`);
-console.log(`| router | lookups/s | ns/lookup | × find-my-way |${bunHeader}`);
-console.log(`| --- | ---: | ---: | ---: |${bun.rows ? " ---: | ---: | ---: |" : ""}`);
-for (const row of [native, ...node]) {
-  const label = row === native ? row.name : `${row.name} (${runtime})`;
-  const bunCells = bun.rows ? ` ${cells(bunByName.get(row.name), fmwRate(bun.rows)).join(" | ")} |` : "";
-  console.log(`| ${label} | ${cells(row, fmwRate(node)).join(" | ")} |${bunCells}`);
+for (const s of SUITES) {
+  const n = node[s.name];
+  const b = bun.suites?.[s.name];
+  const nodePeer = fastestPeer(n.rows);
+  const bunPeer = b ? fastestPeer(b.rows) : null;
+  const bunByName = new Map((b?.rows ?? []).map((r) => [r.name, r]));
+  const what = s.name === "GitHub" ? `${s.routes.length} routes of ${s.tsvFile}, the ${s.targets.length} requests of bench/github-api.requests in turn` : `${s.tsvFile}, ${s.requests.map((r) => `${r.method} ${r.target}`).join(", ")}`;
+  console.log(`\n## ${s.name} table: ${what}\n`);
+  console.log(`| router | ${runtime} ns/lookup | × fastest peer |${b ? ` ${bun.runtime} ns/lookup | × fastest peer |` : ""}`);
+  console.log(`| --- | ---: | ---: |${b ? " ---: | ---: |" : ""}`);
+  const cell = (row, peer) => (row ? `${row.ns.toFixed(1)} | ${(row.ns / peer).toFixed(2)}` : "— | —");
+  console.log(`| ${n.native.name} | ${cell(n.native, nodePeer)} |${b ? " — | — |" : ""}`);
+  for (const row of n.rows) {
+    const label = row.ours ? `**${row.name}**` : row.name;
+    console.log(`| ${label} | ${cell(row, nodePeer)} |${b ? ` ${cell(bunByName.get(row.name), bunPeer)} |` : ""}`);
+  }
+  const refused = [...new Set([...n.refused, ...(b?.refused ?? [])])];
+  if (refused.length) console.log(`\nCannot hold this table: ${refused.join("; ")}`);
+  const rejected = regExpRouterRejects(s);
+  if (rejected.length) {
+    const honoRow = n.rows.find((r) => r.name.startsWith("Hono"));
+    console.log(`\nHono's RegExpRouter refuses ${rejected.length} of ${s.routes.length} routes (the first: ${rejected[0]}), so \`new Hono()\` serves this table with ${honoRow.name.split(" ").at(-1)}.`);
+  }
 }
 console.log(`
-Median of ${repeat} repeat${repeat === 1 ? "" : "s"} of ${seconds} s each, after warm-up; each repeat runs every request of the list in turn, many rounds; wall-clock time.
-× find-my-way: lookups per second over find-my-way's in the same runtime (native: over find-my-way in ${runtime}).
-
-What one lookup is:
-- hotpath C++: \`match_request\` (method code + target -> route + decoded params), Google Benchmark case GithubApi of build/router_bench, ${native.compiler}.
-- router.wasm via JS: method string -> code, target copied byte by byte into Wasm memory, one \`route_request\` call (as WasmRouter does; no reading of the body): build/router.wasm (${readFileSync(`${root}build/router.wasm`).length} bytes), with the same METHOD and PATH lines loaded through \`load_routes\` and static bodies, so no body is rendered.
-- find-my-way: \`router.find(method, path)\` (route + decoded params), default tree walk; compile(): the same after \`router.compile()\`.
-- Hono: \`router.match(method, path)\` on \`new SmartRouter({ routers: [new RegExpRouter(), new TrieRouter()] })\`, what \`new Hono()\` uses (all matching handlers + raw params).
-
+Median of ${repeat} repeat${repeat === 1 ? "" : "s"} of ${seconds} s each, after warm-up, routers interleaved; wall-clock ns per lookup.
+× fastest peer: ns per lookup over the fastest router that is not Hotpath's in the same runtime (below 1.00 is faster); the raw route_request row is a floor, not a peer.
 Checked before timing: every router sends every request to the same route with the same parameter values.
-Mapping: \`*name\` is \`*\` in find-my-way (value in params["*"]) and \`:name{.+}\` in Hono (does not match an empty rest; no request has one). Hono's params are raw, not decoded (its app decodes them later; no request has a percent-escape). Hono runs the first handler registered, not the most specific, so it gets the routes in Hotpath's priority order (static, :param, *, segment by segment).
-${rejected.length ? `Hono's RegExpRouter cannot hold this table: added in that order, it refuses ${rejected.length} of ${N} routes with UnsupportedPathError, the first ${rejected[0]} (a :param beside static text that leads on to other routes), so \`new Hono()\` serves it with ${honoRow.name.split(" ").at(-1)}.` : "Hono's RegExpRouter holds the whole table."}
+Mapping: \`*name\` is \`*\` in find-my-way, memoirist and @medley/router, \`**:name\` in rou3, \`:name{.+}\` in Hono. @medley/router names parameters by position (it refuses two names at one place). Hono's params are raw (no request here has an escape). Hotpath's TypeScript router loads the table as it is; the peers get its GET/POST/... lines (an empty HEAD line is only a declaration).
+hotpath C++: ${compiler}; router.wasm ${readFileSync(`${root}build/router.wasm`).length} bytes.
 ${bun.note ? `${bun.note}\n` : ""}Machine: ${cpus()[0].model}, ${cpus().length} cores; ${runtime}${bun.runtime ? `, ${bun.runtime}` : ""}; ${new Date().toISOString().slice(0, 10)}.`);

@@ -1,7 +1,7 @@
 // The router.wasm modules a benchmark runs: WASM names one or several,
 // [name=]path separated by spaces or commas (default build/router.wasm), e.g.
 //   WASM="default=build/router.wasm emscripten=build/wasm-emscripten/router.wasm"
-// Shared by bench/wasm-abi.mjs and bench/workers-call.mjs.
+// Shared by bench/wasm-abi.mjs and bench/fetch.mjs.
 export function wasmModules(env = process.env) {
   const spec = env.WASM ?? new URL("../build/router.wasm", import.meta.url).pathname;
   const modules = spec

@@ -1,51 +1,39 @@
 /**
- * Request paths: validation and percent-decoding, as the C++ core does them
- * (router/percent.cpp): a path starts with "/", has no raw space or control
- * byte, every "%" starts "%XX", and the decoded bytes are valid UTF-8.
+ * Percent-decoding, as the C++ core does it (router/percent.cpp): "%XX" is
+ * one byte, raw characters stand for their UTF-8 bytes, and the decoded
+ * bytes must be valid UTF-8.
  */
+// ignoreBOM: a segment may start with U+FEFF, which is part of its text.
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const encoder = new TextEncoder();
 
-const HEX = /^[0-9A-Fa-f]{2}$/;
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
-/**
- * null: the path answers 400. Otherwise whether it has escapes (segments
- * must then be decoded before use).
- */
-export function checkPath(path: string): boolean | null {
-  if (path.length === 0 || path.charCodeAt(0) !== 0x2f) return null;
-  let escaped = false;
-  for (let i = 0; i < path.length; i++) {
-    const c = path.charCodeAt(i);
-    if (c <= 0x20 || c === 0x7f) return null;
-    if (c === 0x25) {
-      if (!HEX.test(path.slice(i + 1, i + 3))) return null;
-      escaped = true;
-      i += 2;
-    } else if (c > 0x7f) {
-      escaped = true;  // raw non-ASCII: must be well-formed (checked below)
-    }
-  }
-  if (escaped && decodeToBytesIsUtf8(path) === false) return null;
-  return escaped;
-}
-
-function decodeToBytesIsUtf8(path: string): boolean {
+/** The decoded text of one raw segment (escapes checked), or null when its bytes are not valid UTF-8. */
+export function decodeSegment(segment: string): string | null {
   try {
-    decoder.decode(percentBytes(path));
-    return true;
+    return decodePercent(segment);
   } catch {
-    return false;
+    return null;
   }
 }
 
-// The bytes a path stands for: raw characters as UTF-8, "%XX" as one byte.
+/** Decodes "%XX" escapes of a checked path segment; throws when the bytes are not valid UTF-8. */
+export function decodePercent(segment: string): string {
+  let ascii = true;
+  for (let i = 0; i < segment.length && ascii; i++) ascii = segment.charCodeAt(i) !== 0x25 && segment.charCodeAt(i) < 0x80;
+  if (ascii) return segment;
+  return decoder.decode(percentBytes(segment));
+}
+
+// The bytes a segment stands for: raw characters as UTF-8, "%XX" as one byte.
 function percentBytes(text: string): Uint8Array {
-  const raw = new TextEncoder().encode(text);
+  const raw = encoder.encode(text);
   const out = new Uint8Array(raw.length);
   let n = 0;
   for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === 0x25 && i + 2 < raw.length && HEX.test(String.fromCharCode(raw[i + 1]!, raw[i + 2]!))) {
-      out[n++] = parseInt(String.fromCharCode(raw[i + 1]!, raw[i + 2]!), 16);
+    const high = raw[i] === 0x25 ? hexValue(raw[i + 1]) : -1;
+    const low = high < 0 ? -1 : hexValue(raw[i + 2]);
+    if (low >= 0) {
+      out[n++] = high * 16 + low;
       i += 2;
     } else {
       out[n++] = raw[i]!;
@@ -54,8 +42,9 @@ function percentBytes(text: string): Uint8Array {
   return out.subarray(0, n);
 }
 
-/** Decodes "%XX" escapes of a checked path segment (valid UTF-8 guaranteed by checkPath). */
-export function decodePercent(segment: string): string {
-  if (segment.indexOf("%") < 0) return segment;
-  return decoder.decode(percentBytes(segment));
+function hexValue(c: number | undefined): number {
+  if (c === undefined) return -1;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }

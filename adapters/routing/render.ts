@@ -5,6 +5,7 @@
  * a JSON string literal becomes a whole quoted string), HTML/XML escaping,
  * or raw bytes.
  */
+import { MAX_PLACEHOLDERS } from "./limits.js";
 import { RouteDefinitionError } from "./route-definition-error.js";
 
 export type EscapeMode = "raw" | "json" | "markup";
@@ -33,7 +34,10 @@ export interface CompiledTemplate {
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** Splits a template body; a placeholder naming no parameter is an error. */
+/**
+ * Splits a template body; a placeholder naming no parameter, or more than
+ * MAX_PLACEHOLDERS of them (the core's limit), is an error.
+ */
 export function compileTemplate(body: string, contentType: string, params: readonly string[], origin = ""): CompiledTemplate {
   const mode = escapeModeFor(contentType);
   const parts: Part[] = [];
@@ -49,11 +53,14 @@ export function compileTemplate(body: string, contentType: string, params: reado
       else if (c === '"') inString = !inString;
     }
   };
+  const fail = (reason: string): never => {
+    throw new RouteDefinitionError(`${origin ? origin + ": " : ""}${reason}`);
+  };
   for (const match of body.matchAll(PLACEHOLDER)) {
     const name = match[1]!;
-    if (!params.includes(name)) {
-      throw new RouteDefinitionError(`${origin ? origin + ": " : ""}placeholder {${name}} names no parameter of this route`);
-    }
+    // (A table's placeholders are checked as it is read, in the core's words.)
+    if (!params.includes(name)) fail(`placeholder {${name}} names no parameter of this route`);
+    if (parts.length === MAX_PLACEHOLDERS) fail(`BODY has more than ${MAX_PLACEHOLDERS} placeholders`);
     const literal = body.slice(last, match.index);
     scan(literal);
     parts.push({ literal, param: name, quote: mode === "json" && !inString });

@@ -4,11 +4,19 @@
  * "scheme://authority". Fetch runtimes hand us an absolute, normalised URL.
  */
 export function requestTarget(url: string): string {
-  const authority = url.indexOf("//");
-  const slash = url.indexOf("/", authority < 0 ? 0 : authority + 2);
+  const slash = url.indexOf("/", authorityStart(url));
   if (slash < 0) return "/";
   const hash = url.indexOf("#", slash);
   return hash < 0 ? url.slice(slash) : url.slice(slash, hash);
+}
+
+// Where the authority starts: after "http://" or "https://" without a
+// search, else after the first "//".
+function authorityStart(url: string): number {
+  if (url.charCodeAt(4) === 0x3a && url.charCodeAt(5) === 0x2f && url.charCodeAt(6) === 0x2f) return 7;
+  if (url.charCodeAt(5) === 0x3a && url.charCodeAt(6) === 0x2f && url.charCodeAt(7) === 0x2f) return 8;
+  const authority = url.indexOf("//");
+  return authority < 0 ? 0 : authority + 2;
 }
 
 /** The path part of a target: what routing (and the cache key) depends on. */

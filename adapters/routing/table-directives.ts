@@ -6,6 +6,7 @@
  */
 import type { CorsPolicy, Directive } from "./directives.js";
 import { headerIsSettable } from "./directives.js";
+import { excerpt } from "./message.js";
 
 /** Throws RouteTableError for the current line. */
 export type Fail = (reason: string) => never;
@@ -19,9 +20,7 @@ const DEFAULT_CORS_METHODS = "GET, HEAD, PUT, POST, DELETE, PATCH";
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const utf8 = new TextEncoder();
 
-function quote(text: string): string {
-  return `'${text.replace(/[\u0000-\u001f\u007f]/g, "?")}'`;
-}
+const quote = (text: string): string => excerpt(text);
 
 function byteString(text: string): string {
   let out = "";
@@ -166,7 +165,7 @@ export function parseRouteMiddleware(fields: readonly string[], line: number, fa
   const kind = fields[2] ?? "";
   if (kind !== "HEADER" && kind !== "REQUIRE_HEADER") {
     if (kind === "CORS") fail("CORS applies to the whole table: write it as MIDDLEWARE CORS");
-    fail(`unknown ROUTE_MIDDLEWARE ${quote(kind.length > 24 ? kind.slice(0, 24) + "..." : kind)} (expected HEADER or REQUIRE_HEADER)`);
+    fail(`unknown ROUTE_MIDDLEWARE ${excerpt(kind, 24)} (expected HEADER or REQUIRE_HEADER)`);
   }
   const header = kind === "HEADER";
   if (fields.length < (header ? 4 : 5) || fields.length > 5) {
@@ -186,7 +185,7 @@ export function parseRouteMiddleware(fields: readonly string[], line: number, fa
 export function parseMiddleware(fields: readonly string[], line: number, count: number, corsLine: number, fail: Fail): Directive {
   const kind = fields[1] ?? "";
   if (kind !== "HEADER" && kind !== "REQUIRE_HEADER" && kind !== "CORS") {
-    fail(`unknown MIDDLEWARE ${quote(kind.length > 24 ? kind.slice(0, 24) + "..." : kind)} (expected HEADER, CORS or REQUIRE_HEADER)`);
+    fail(`unknown MIDDLEWARE ${excerpt(kind, 24)} (expected HEADER, CORS or REQUIRE_HEADER)`);
   }
   if (count === MAX_CHAIN_STEPS) fail(`more than ${MAX_CHAIN_STEPS} MIDDLEWARE lines`);
   if (kind === "CORS") {

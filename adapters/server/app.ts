@@ -1,8 +1,8 @@
 /**
- * HotpathServer: routes in TypeScript on the core router (adapters/core), with
- * the same matching and answers as every other Hotpath path, plus function
- * handlers and middleware. `fetch` runs in any fetch runtime; `listen` serves
- * it on Bun (Bun.serve) or Node (node:http).
+ * HotpathServer: routes in TypeScript on the TypeScript router
+ * (adapters/routing), with the same matching and answers as every other
+ * Hotpath path, plus function handlers and middleware. `fetch` runs in any
+ * fetch runtime; `listen` serves it on Bun (Bun.serve) or Node (node:http).
  *
  *   const app = new HotpathServer()
  *     .use(cors())
@@ -10,81 +10,51 @@
  *     .get("/users/:id", (c) => c.json({ id: c.params.id }));
  *   export default app;                 // Workers, Bun, Deno: app.fetch
  *   await app.listen(3000);             // or serve it yourself
+ *
+ * A request that no middleware can touch takes the direct way: a reply or
+ * router error is built at once; a handler is called at once, and its
+ * Response returned as it is (no chain, no await) unless it is a promise, a
+ * HEAD or 204/304 answer to fix up, or c.header() was used. Everything else
+ * goes through the middleware chain (compose.ts).
  */
+import { errorResponse, internalError } from "../answer/errors.js";
 import type { RouteMethod } from "../routing/methods.js";
 import { parsePattern } from "../routing/pattern.js";
-import { Router, type MatchResult } from "../routing/router.js";
+import { Router, type Match, type Params } from "../routing/router.js";
 import { parseRouteTable } from "../routing/table.js";
 import { requestTarget } from "../routing/request-target.js";
-import { isReply, template, type Reply } from "../reply.js";
-import { compileReply, replyResponse, type CompiledReply } from "./compiled-reply.js";
+import { isReply, template } from "../reply.js";
+import { RouteRecorder } from "../route-recorder.js";
+import { compileReply, replyResponse } from "./compiled-reply.js";
 import { runChain, type SafeErrorHandler, type Step } from "./compose.js";
-import { answersDirectly } from "./direct-answer.js";
 import { Context } from "./context.js";
+import { finish, finishedAlready } from "../answer/finish.js";
 import { listen } from "./listen.js";
+import type { AppModel, RouteRecord, RouteTarget, RouteValue } from "./model.js";
 import { inScope, parsePrefix, pathSegments, type Layer } from "./prefix.js";
-import { errorResponse, internalError } from "./responses.js";
-import { finish } from "./finish.js";
 import type { ErrorHandler, Handler, ListenOptions, Middleware, NotFoundHandler, RunningServer } from "./types.js";
 
-/** What a route answers with: a function, or a declarative reply (text(), template(), ...). */
-export type RouteTarget = Handler | Reply;
+export type { RouteTarget } from "./model.js";
 
-/** A route as defined (mounted groups included), in order. */
-export interface RouteRecord {
-  readonly method: RouteMethod;
-  readonly path: string;
-  readonly target: RouteTarget;
-  /** Group middleware (outermost first); app-level use() is not here. */
-  readonly layers: readonly Layer[];
+export interface HotpathServerOptions {
+  /**
+   * Match with JavaScript generated for the routes (`new Function`; the
+   * answers are the same). For Bun, Node and Deno; Workers refuse code
+   * generation, so leave it off there. Default false.
+   */
+  compile?: boolean;
 }
 
-/** The router's value for a route. */
-export interface RouteValue {
-  readonly record: RouteRecord;
-  readonly handler: Handler | null;
-  readonly reply: CompiledReply | null;
-}
-
-/** @internal What toRouteTable and listen read from an app. */
-export interface AppDefinition {
-  readonly records: readonly RouteRecord[];
-  readonly layers: readonly Layer[];
-  readonly customNotFound: boolean;
-  readonly router: Router<RouteValue>;
-}
-
-export class HotpathServer {
-  readonly #router = new Router<RouteValue>();
+export class HotpathServer extends RouteRecorder<RouteTarget> {
+  readonly #router: Router<RouteValue>;
   readonly #records: RouteRecord[] = [];
   readonly #layers: Layer[] = [];
   #notFound: NotFoundHandler | null = null;
   #onError: ErrorHandler | null = null;
 
-  get(path: string, target: RouteTarget): this {
-    return this.#add("GET", path, target, []);
-  }
-  post(path: string, target: RouteTarget): this {
-    return this.#add("POST", path, target, []);
-  }
-  put(path: string, target: RouteTarget): this {
-    return this.#add("PUT", path, target, []);
-  }
-  patch(path: string, target: RouteTarget): this {
-    return this.#add("PATCH", path, target, []);
-  }
-  delete(path: string, target: RouteTarget): this {
-    return this.#add("DELETE", path, target, []);
-  }
-  options(path: string, target: RouteTarget): this {
-    return this.#add("OPTIONS", path, target, []);
-  }
-  head(path: string, target: RouteTarget): this {
-    return this.#add("HEAD", path, target, []);
-  }
-  /** Every method, including ones outside the list above (ANY in a route table). */
-  all(path: string, target: RouteTarget): this {
-    return this.#add("ANY", path, target, []);
+  constructor(options: HotpathServerOptions = {}) {
+    super();
+    this.#router = new Router<RouteValue>([], { compile: options.compile === true });
   }
 
   /**
@@ -136,7 +106,7 @@ export class HotpathServer {
     try {
       return this.#handle(request);
     } catch {
-      return internalError();  // only a bug of ours gets here: handlers run inside the chain
+      return internalError();  // only a bug of ours gets here: handlers run inside try blocks
     }
   };
 
@@ -151,8 +121,8 @@ export class HotpathServer {
    * table does on the Wasm and native paths. Throws RouteTableError naming
    * the line.
    */
-  static fromRouteTable(text: string): HotpathServer {
-    const app = new HotpathServer();
+  static fromRouteTable(text: string, options: HotpathServerOptions = {}): HotpathServer {
+    const app = new HotpathServer(options);
     for (const { value } of parseRouteTable(text)) {
       app.#add(value.method, value.path, template(value.body, value.status, value.contentType), []);
     }
@@ -160,8 +130,8 @@ export class HotpathServer {
   }
 
   /** @internal The app's routes and middleware, for toRouteTable and listen. */
-  static definition(app: HotpathServer): AppDefinition {
-    return { records: app.#records, layers: app.#layers, customNotFound: app.#notFound !== null, router: app.#router };
+  static definition(app: HotpathServer): AppModel {
+    return { records: app.#records, layers: app.#layers, customNotFound: app.#notFound !== null, router: app.#router, serve: app.#serve };
   }
 
   /**
@@ -171,7 +141,11 @@ export class HotpathServer {
    */
   protected checkRoute(_method: RouteMethod, _path: string, _target: RouteTarget, _layers: readonly Layer[]): void {}
 
-  #add(method: RouteMethod, path: string, target: RouteTarget, layers: Layer[]): this {
+  protected addRoute(method: RouteMethod, path: string, target: RouteTarget): void {
+    this.#add(method, path, target, []);
+  }
+
+  #add(method: RouteMethod, path: string, target: RouteTarget, layers: Layer[]): void {
     const origin = `route ${method} ${JSON.stringify(path)}`;
     if (typeof target !== "function" && !isReply(target)) {
       throw new TypeError(`${origin}: expected a handler function or a reply made by text(), json(), html(), template() or jsonTemplate()`);
@@ -190,24 +164,68 @@ export class HotpathServer {
       origin,
     });
     this.#records.push(record);
-    return this;
   }
 
   #handle(request: Request): Response | Promise<Response> {
     const target = requestTarget(request.url);
     const match = this.#router.match(request.method, target);
-    // Declarative and unwrapped: no context, no promise.
-    if (answersDirectly(match, this.#layers, this.#notFound !== null)) {
-      return match.kind === "route"
-        ? replyResponse(match.entry.value.reply!, match.params, match.head)
-        : errorResponse(match.status, match.allow, match.head);
+    if (this.#layers.length === 0) {
+      if (match.kind === "route") {
+        const { handler, reply, record } = match.entry.value;
+        if (record.layers.length === 0) {
+          if (reply !== null) return replyResponse(reply, match.params, match.head);
+          return this.#call(handler!, new Context(request, target, match.params, this.#notFoundAnswer), match.head);
+        }
+      } else if (match.status !== 404 || this.#notFound === null) {
+        return errorResponse(match.status, match.allow, match.head);
+      }
     }
     return this.#run(request, target, match);
   }
 
-  async #run(request: Request, target: string, match: MatchResult<RouteValue>): Promise<Response> {
-    const params = match.kind === "route" ? match.params : {};
-    const c = new Context(request, target, params, this.#notFoundAnswer);
+  readonly #serve = (value: RouteValue, request: Request, target: string, params: Params): Response | Promise<Response> =>
+    value.reply !== null
+      ? replyResponse(value.reply, params, false)
+      : this.#call(value.handler!, new Context(request, target, params, this.#notFoundAnswer), false);
+
+  // A handler with no middleware around it: its Response as it is, when
+  // nothing has to change in it; else the same steps as the chain's end.
+  #call(handler: Handler, c: Context, head: boolean): Response | Promise<Response> {
+    let answer: unknown;
+    try {
+      answer = handler(c);
+    } catch (error) {
+      return this.#failed(error, c, head);
+    }
+    if (answer instanceof Response) {
+      // text(), json() and html() answers need no look at their status.
+      if (!c.hasHeaderOps && (head ? finishedAlready(answer, head) : c.madeWithBody(answer) || finishedAlready(answer, head))) return answer;
+      c.res = answer;
+      return this.#settle(c, head);
+    }
+    return this.#awaitAnswer(answer, c, head);
+  }
+
+  async #awaitAnswer(answer: unknown, c: Context, head: boolean): Promise<Response> {
+    try {
+      const response: unknown = await answer;
+      if (!(response instanceof Response)) {
+        throw new TypeError(`the route handler returned ${response === null ? "null" : typeof response}, expected a Response`);
+      }
+      c.res = response;
+    } catch (error) {
+      c.res = await this.#errorAnswer(error, c);
+    }
+    return this.#settle(c, head);
+  }
+
+  async #failed(error: unknown, c: Context, head: boolean): Promise<Response> {
+    c.res = await this.#errorAnswer(error, c);
+    return this.#settle(c, head);
+  }
+
+  async #run(request: Request, target: string, match: Match<RouteValue>): Promise<Response> {
+    const c = new Context(request, target, match.params, this.#notFoundAnswer);
     let segments: string[] | null | undefined;
     const scoped = (layers: readonly Layer[]): Middleware[] =>
       layers.filter((layer) => layer.prefix === null || inScope(layer, (segments ??= pathSegments(target)))).map((layer) => layer.fn);
@@ -223,10 +241,16 @@ export class HotpathServer {
       final = () => errorResponse(match.status, match.allow, match.head);
     }
     await runChain(c, layers, final, this.#errorAnswer);
+    return this.#settle(c, match.head);
+  }
+
+  // The answer with c.header()'s headers, then HEAD and 204/304 fixed up; a
+  // failure there is onError's to answer (and then only the default 500).
+  async #settle(c: Context, head: boolean): Promise<Response> {
     try {
-      return await finish(c.finalResponse(), match.head);
+      return await finish(c.finalResponse(), head);
     } catch (error) {
-      return finish(await this.#errorAnswer(error, c), match.head).catch(() => internalError());
+      return finish(await this.#errorAnswer(error, c), head).catch(() => internalError());
     }
   }
 

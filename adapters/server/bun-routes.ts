@@ -6,52 +6,101 @@
  * only where Bun's answer cannot differ from `fetch`'s (behaviour checked on
  * Bun 1.4.5 over raw sockets):
  *
- * - GET routes with a fixed declarative reply, no middleware that may apply,
- *   on a path of plain segments ([A-Za-z0-9._~-], not "." or ".."). Bun
- *   matches those byte for byte on the raw path, never decoding, so any
- *   request it matches is routed to the same route by our router (an all-
- *   static path wins at every segment). A request Bun does not match
- *   (escapes, "/a/", other case, "//a") falls through to `fetch`.
+ * - GET routes, no middleware that may apply, on a path of up to 32 plain
+ *   segments ([A-Za-z0-9._~-], not "." or "..") and `:name` parameters. Bun matches
+ *   the raw target, never decoding static text and never normalising: "/a/",
+ *   "//a", "/A", "/a/./b", an empty parameter all miss and reach `fetch`.
+ * - Fixed declarative replies (no parameter): any request Bun matches is
+ *   routed to the same route by our router (an all-static path wins at every
+ *   segment).
+ * - Routes with parameters, or with a function handler: only when no other
+ *   GET, HEAD or ANY route overlaps the pattern (some path matching both),
+ *   so whatever request Bun sends there, our router takes this route too. Bun
+ *   decodes a parameter by its own rules ("%zz" becomes U+FFFD where we
+ *   answer 400, "%2F" a "/", and a raw "#" stays in it), so the entry takes
+ *   Bun's value only when the URL has no "%" and no "#": the value is then
+ *   the raw segment, which is ours; otherwise it hands the request to
+ *   `fetch`. Any app middleware added later sends it to `fetch` too.
  * - Keyed by method: a plain Response in Bun's table would answer every
  *   method; with `{ GET }`, POST and the rest reach `fetch` (405 with Allow).
  * - HEAD: Bun answers HEAD from the GET entry (status, headers, the body's
  *   Content-Length, no body), which is our answer when the GET route answers
- *   HEAD. Where a HEAD route of its own answers instead, HEAD goes to `fetch`.
- * - By default the entry is a small function, not a static Response: it
- *   hands targets over 8192 bytes to `fetch` (414), and Bun adds no ETag and
- *   never answers 304 for function routes. Static Responses (zero JavaScript
- *   per request) are opt-in: ListenOptions.bunStaticResponses.
- *
- * Parameter routes are left to `fetch`: Bun decodes parameters by its own
- * rules, so a Bun handler would have to route again anyway.
+ *   HEAD with a declarative reply. Where a HEAD route of its own answers, or
+ *   the route runs a handler (whose body length is only known once read),
+ *   HEAD goes to `fetch`.
+ * - By default an entry is a function, not a static Response: it hands
+ *   targets over 8192 bytes to `fetch` (414), and Bun adds no ETag and never
+ *   answers 304 for function routes. Static Responses (zero JavaScript per
+ *   request) are opt-in: ListenOptions.bunStaticResponses.
  */
-import { parsePattern } from "../routing/pattern.js";
-import { MAX_TARGET_LENGTH } from "../routing/router.js";
+import { parsePattern, type PatternSegment } from "../routing/pattern.js";
+import { MAX_TARGET_LENGTH } from "../routing/limits.js";
 import { requestTarget } from "../routing/request-target.js";
-import type { AppDefinition } from "./app.js";
 import type { BunHandler, BunRoutes } from "./bun-types.js";
 import { replyResponse } from "./compiled-reply.js";
+import type { AppModel } from "./model.js";
 import { mayApply } from "./prefix.js";
 
-const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._~-]+)+$/;
+const PLAIN_SEGMENT = /^(?!\.\.?$)[A-Za-z0-9._~-]+$/;
+// Bun 1.4.5's router goes wrong from 100 segments on (a request one segment
+// longer matches, its last parameter cut; found by the shared vectors over a
+// real Bun server): deeper patterns stay with fetch.
+const MAX_SEGMENTS = 32;
+const PARAM_SEGMENT = /^:[A-Za-z_][A-Za-z0-9_]*$/;
+// Names an object may already hold: Bun's params object could answer them from its prototype.
+const SAFE_NAME = (name: string) => !(name in Object.prototype);
 
-export function bunRoutes(app: AppDefinition, fallback: BunHandler, staticResponses: boolean): BunRoutes {
+export function bunRoutes(app: AppModel, fallback: BunHandler, staticResponses: boolean): BunRoutes {
   const routes: BunRoutes = {};
-  for (const record of app.records) {
-    if (record.method !== "GET" || record.layers.length > 0 || typeof record.target === "function") continue;
-    if (record.path !== "/" && !PLAIN_PATH.test(record.path)) continue;
-    const pattern = parsePattern(record.path);
-    if (app.layers.some((layer) => mayApply(layer, pattern))) continue;
-    const get = app.router.match("GET", record.path);
-    if (get.kind !== "route" || get.entry.value.record !== record) continue;
-    const reply = get.entry.value.reply;
-    if (reply === null || reply.template.fixed === null) continue;
-    const head = app.router.match("HEAD", record.path);
+  const patterns = app.records.map((record) => parsePattern(record.path));
+  app.records.forEach((record, index) => {
+    if (record.method !== "GET" || record.layers.length > 0) return;
+    const segments = record.path === "/" ? [] : record.path.slice(1).split("/");
+    if (segments.length > MAX_SEGMENTS) return;
+    if (!segments.every((s) => PLAIN_SEGMENT.test(s) || (PARAM_SEGMENT.test(s) && SAFE_NAME(s.slice(1))))) return;
+    const pattern = patterns[index]!;
+    if (app.layers.some((layer) => mayApply(layer, pattern))) return;
+    const names = pattern.filter((s) => s.kind === "param").map((s) => s.text);
+    // The route our router takes for a request of this shape must be this one.
+    const sample = record.path.replace(/:[A-Za-z0-9_]+/g, "x");
+    const get = app.router.match("GET", sample);
+    if (get.kind !== "route" || get.entry.value.record !== record) return;
+    const { reply } = get.entry.value;
+    const head = app.router.match("HEAD", sample);
     const headIsGet = head.kind === "route" && head.entry === get.entry;
-    const GET: Response | BunHandler = staticResponses
-      ? replyResponse(reply, {}, false)
-      : (request) => (requestTarget(request.url).length > MAX_TARGET_LENGTH ? fallback(request) : replyResponse(reply, {}, false));
-    routes[record.path] = headIsGet ? { GET } : { GET, HEAD: fallback };
-  }
+    if (reply !== null && reply.template.fixed !== null && names.length === 0) {
+      const GET: Response | BunHandler = staticResponses
+        ? replyResponse(reply, {}, false)
+        : (request) => (requestTarget(request.url).length > MAX_TARGET_LENGTH ? fallback(request) : replyResponse(reply, {}, false));
+      routes[record.path] = headIsGet ? { GET } : { GET, HEAD: fallback };
+      return;
+    }
+    // GET and HEAD requests are routed among GET, HEAD and ANY routes only.
+    const rivals = (j: number) => j !== index && ["GET", "HEAD", "ANY"].includes(app.records[j]!.method);
+    if (patterns.some((other, j) => rivals(j) && overlaps(pattern, other))) return;
+    const value = get.entry.value;
+    const GET: BunHandler = (request) => {
+      const url = request.url;
+      if (url.length > MAX_TARGET_LENGTH || url.includes("%") || url.includes("#") || app.layers.length > 0) return fallback(request);
+      const theirs = (request as Request & { params: Record<string, string> }).params;
+      const params: Record<string, string> = {};
+      for (const name of names) params[name] = theirs[name]!;
+      return app.serve(value, request, requestTarget(url), params);
+    };
+    routes[record.path] = headIsGet && reply !== null ? { GET } : { GET, HEAD: fallback };
+  });
   return routes;
+}
+
+/** Whether some path matches both patterns (a parameter matches any non-empty segment). */
+export function overlaps(a: readonly PatternSegment[], b: readonly PatternSegment[]): boolean {
+  for (let i = 0; ; i++) {
+    const x = a[i];
+    const y = b[i];
+    // A pattern that ends here matches no longer path; a wildcard needs its segment (maybe empty).
+    if (x === undefined || y === undefined) return x === y;
+    if (x.kind === "wildcard" || y.kind === "wildcard") return true;
+    if (x.kind === "static" && y.kind === "static" && x.text !== y.text) return false;
+    if ((x.kind === "static" && x.text === "" && y.kind === "param") || (y.kind === "static" && y.text === "" && x.kind === "param")) return false;
+  }
 }

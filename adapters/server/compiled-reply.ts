@@ -1,21 +1,26 @@
 /**
  * Declarative replies on HotpathServer routes: compiled once when the route
  * is added, rendered per request with the core renderer, so an answer is the
- * same here as from a route table on the Wasm or native path.
+ * same here as from a route table on the Wasm or native path. Heads come
+ * from answer/head.ts; the ones that cannot change are made once here.
  */
+import { answerHead, responseInit, type AnswerHead } from "../answer/head.js";
 import { statusHasBody } from "../routing/answer.js";
 import { compileTemplate, renderTemplate, type CompiledTemplate } from "../routing/render.js";
+import type { Params } from "../routing/match.js";
+import { utf8Length } from "../routing/utf8.js";
 import { checkReply, type Reply } from "../reply.js";
-import { byteLength } from "./responses.js";
 
 export interface CompiledReply {
   readonly reply: Reply;
   readonly status: number;
   readonly template: CompiledTemplate;
-  /** Never mutated: each Response copies it (Fetch standard). */
-  readonly headers: Headers;
   /** The body's UTF-8 length when it has no placeholder, else -1. */
   readonly fixedLength: number;
+  /** The ResponseInit of a GET (or other non-HEAD) answer: never mutated, copied by each Response. */
+  readonly init: ResponseInit;
+  /** The ResponseInit of the HEAD answer when it is fixed (no placeholder, or no body), else null. */
+  readonly headInit: ResponseInit | null;
 }
 
 /**
@@ -27,24 +32,31 @@ export function compileReply(reply: Reply, params: readonly string[], origin: st
   const template: CompiledTemplate = reply.templated
     ? compileTemplate(reply.body, reply.contentType, params, origin)
     : { mode: "raw", parts: [], fixed: reply.body };
-  const headers = new Headers();
-  if (reply.contentType !== "") headers.set("content-type", reply.contentType);
-  const fixedLength = template.fixed === null ? -1 : byteLength(template.fixed);
-  return { reply, status: reply.status, template, headers, fixedLength };
+  const fixedLength = template.fixed === null ? -1 : utf8Length(template.fixed);
+  const fixedHead = template.fixed !== null || !statusHasBody(reply.status);
+  return {
+    reply,
+    status: reply.status,
+    template,
+    fixedLength,
+    init: responseInit(replyHead(reply, Math.max(fixedLength, 0), false)),
+    headInit: fixedHead ? responseInit(replyHead(reply, Math.max(fixedLength, 0), true)) : null,
+  };
 }
 
-/** The UTF-8 length of `body`, rendered from `compiled` (known in advance when it has no placeholder). */
-export function replyLength(compiled: CompiledReply, body: string): number {
-  return compiled.fixedLength >= 0 ? compiled.fixedLength : byteLength(body);
+/** The head of this reply's answer to one request (`body`: the rendered body). */
+export function replyHead(reply: Reply, bodyLength: number, head: boolean): AnswerHead {
+  return answerHead(reply.status, reply.contentType, "", bodyLength, head);
+}
+
+/** The rendered body (the fixed one when there is no placeholder). */
+export function replyBody(compiled: CompiledReply, params: Params): string {
+  return compiled.template.fixed ?? renderTemplate(compiled.template, params);
 }
 
 /** A new Response for one request; HEAD gets no body and the GET's Content-Length. */
-export function replyResponse(compiled: CompiledReply, params: Readonly<Record<string, string>>, head: boolean): Response {
-  const { status, headers } = compiled;
-  if (!statusHasBody(status)) return new Response(null, { status, headers });
-  const body = compiled.template.fixed ?? renderTemplate(compiled.template, params);
-  if (!head) return new Response(body, { status, headers });
-  const headHeaders = new Headers(headers);
-  headHeaders.set("content-length", String(replyLength(compiled, body)));
-  return new Response(null, { status, headers: headHeaders });
+export function replyResponse(compiled: CompiledReply, params: Params, head: boolean): Response {
+  if (!head) return new Response(statusHasBody(compiled.status) ? replyBody(compiled, params) : null, compiled.init);
+  if (compiled.headInit !== null) return new Response(null, compiled.headInit);
+  return new Response(null, responseInit(replyHead(compiled.reply, utf8Length(replyBody(compiled, params)), true)));
 }

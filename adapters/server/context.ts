@@ -6,6 +6,13 @@
 import { HTML_TYPE, JSON_TYPE, TEXT_TYPE } from "../reply.js";
 import { parseQuery, type Query } from "./query.js";
 
+// The Content-Type of text(), json() and html() answers, made once: passing
+// a Headers (and no status for a 200) is the cheapest Response in Bun, and
+// the Response copies it.
+const TEXT_HEADERS = new Headers({ "content-type": TEXT_TYPE });
+const JSON_HEADERS = new Headers({ "content-type": JSON_TYPE });
+const HTML_HEADERS = new Headers({ "content-type": HTML_TYPE });
+
 interface HeaderOp {
   name: string;
   value: string;
@@ -23,6 +30,9 @@ export class Context {
   #headers: HeaderOp[] | null = null;
   #res: Response | null = null;
   #notFound: (c: Context) => Response | Promise<Response>;
+  // The last Response text(), json() or html() made, and its status.
+  #made: Response | null = null;
+  #madeStatus = 0;
 
   /** @internal Made by HotpathServer for each request. */
   constructor(
@@ -58,6 +68,16 @@ export class Context {
     return this.#res !== null;
   }
 
+  /** @internal Whether header() was called: the answer must then be copied with them. */
+  get hasHeaderOps(): boolean {
+    return this.#headers !== null;
+  }
+
+  /** @internal Whether `response` is one text(), json() or html() made with a body status (not 204/304). */
+  madeWithBody(response: Response): boolean {
+    return response === this.#made && this.#madeStatus !== 204 && this.#madeStatus !== 304;
+  }
+
   /**
    * Sets (or with `append`, adds) a header on the eventual answer, whatever
    * made it: a helper below, a Response the handler built, or onError. It
@@ -74,17 +94,17 @@ export class Context {
   }
 
   text(body: string, status?: number, headers?: HeadersInit): Response {
-    return this.#respond(body, TEXT_TYPE, status, headers);
+    return this.#respond(body, TEXT_HEADERS, TEXT_TYPE, status, headers);
   }
 
   json(value: unknown, status?: number, headers?: HeadersInit): Response {
     const body: unknown = JSON.stringify(value);
     if (typeof body !== "string") throw new TypeError(`c.json(): ${typeof value} has no JSON form`);
-    return this.#respond(body, JSON_TYPE, status, headers);
+    return this.#respond(body, JSON_HEADERS, JSON_TYPE, status, headers);
   }
 
   html(body: string, status?: number, headers?: HeadersInit): Response {
-    return this.#respond(body, HTML_TYPE, status, headers);
+    return this.#respond(body, HTML_HEADERS, HTML_TYPE, status, headers);
   }
 
   redirect(location: string | URL, status = 302): Response {
@@ -111,9 +131,19 @@ export class Context {
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   }
 
-  #respond(body: string, type: string, status: number | undefined, init: HeadersInit | undefined): Response {
-    const headers = new Headers(init);
-    if (!headers.has("content-type")) headers.set("content-type", type);
-    return new Response(body, { status: status ?? this.#status, headers });
+  #respond(body: string, typeHeaders: Headers, type: string, status: number | undefined, init: HeadersInit | undefined): Response {
+    const code = status ?? this.#status;
+    let response: Response;
+    if (init === undefined) {
+      const headers = typeHeaders;
+      response = code === 200 ? new Response(body, { headers }) : new Response(body, { status: code, headers });
+    } else {
+      const headers = new Headers(init);
+      if (!headers.has("content-type")) headers.set("content-type", type);
+      response = new Response(body, { status: code, headers });
+    }
+    this.#made = response;
+    this.#madeStatus = code;
+    return response;
   }
 }

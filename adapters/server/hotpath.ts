@@ -16,6 +16,7 @@ import type { CServerListenOptions, RunningCServer } from "../c.js";
 import type { RouteMethod } from "../routing/methods.js";
 import type { LruCacheOptions } from "../lru-cache.js";
 import type { Reply } from "../reply.js";
+import { RouteRecorder } from "../route-recorder.js";
 import { toTableLine } from "../route-table-writer.js";
 import { createFastWasmFetch, type FastWasmFetch } from "../wasm/fast-fetch.js";
 import { HotpathServer, type RouteTarget } from "./app.js";
@@ -103,17 +104,7 @@ export class HotpathCServer extends TableOnlyServer {
     const launcher = "../c.js";
     const { CServer } = (await import(/* @vite-ignore */ launcher)) as typeof import("../c.js");
     const server = new CServer();
-    for (const { method, path, target } of HotpathServer.definition(this).records) {
-      const reply = target as Reply;
-      if (method === "ANY") server.all(path, reply);
-      else if (method === "GET") server.get(path, reply);
-      else if (method === "HEAD") server.head(path, reply);
-      else if (method === "POST") server.post(path, reply);
-      else if (method === "PUT") server.put(path, reply);
-      else if (method === "PATCH") server.patch(path, reply);
-      else if (method === "DELETE") server.delete(path, reply);
-      else server.options(path, reply);
-    }
+    for (const { method, path, target } of HotpathServer.definition(this).records) RouteRecorder.record(server, method, path, target as Reply);
     if (server.routeTable() !== table) throw new Error("internal: CServer's table differs from toRouteTable's");
     return server.listen(port, options);
   }

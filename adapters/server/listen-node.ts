@@ -12,8 +12,9 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Readable as ReadableType } from "node:stream";
 
-import type { PlainAnswer } from "./direct-answer.js";
-import { errorResponse } from "./responses.js";
+import { errorResponse, internalError } from "../answer/errors.js";
+import type { Answer } from "../answer/head.js";
+import { writeAnswer } from "../answer/node.js";
 import type { BunHandler } from "./bun-types.js";
 import type { RunningServer } from "./types.js";
 
@@ -33,7 +34,7 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const STOP_GRACE_MS = 10_000;
 
 /** Answers a request without running the app, or null (see direct-answer.ts). */
-export type DirectAnswer = (method: string, target: string) => PlainAnswer | null;
+export type DirectAnswer = (method: string, target: string) => Answer | null;
 
 export async function listenNode(
   fetch: BunHandler,
@@ -92,7 +93,7 @@ async function serve(fetch: BunHandler, req: IncomingMessage, res: ServerRespons
   try {
     response = request === null ? errorResponse(400, "", req.method === "HEAD") : await fetch(request);
   } catch {
-    response = new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
+    response = internalError();
   }
   try {
     await write(response, res);
@@ -125,12 +126,7 @@ function answeredDirectly(direct: DirectAnswer, req: IncomingMessage, res: Serve
   if (!hostMakesUrl(req.headers.host ?? "localhost")) return false;
   const answer = direct(method, target);
   if (answer === null) return false;
-  res.statusCode = answer.status;
-  if (answer.contentType !== "") res.setHeader("content-type", answer.contentType);
-  if (answer.allow !== "") res.setHeader("allow", answer.allow);
-  if (answer.contentLength >= 0) res.setHeader("content-length", answer.contentLength);
-  if (answer.body === null) res.end();
-  else res.end(answer.body);
+  writeAnswer(res, answer);
   return true;
 }
 

@@ -2,11 +2,11 @@
  * Serving a fetch handler: on Bun through Bun.serve, elsewhere through
  * node:http. Shared by HotpathServer and the Hotpath adapters.
  */
-import type { AppDefinition } from "./app.js";
+import { internalError } from "../answer/errors.js";
 import { bunRoutes } from "./bun-routes.js";
 import { bunRuntime, type BunHandler } from "./bun-types.js";
-import { plainAnswer } from "./direct-answer.js";
-import { internalError } from "./responses.js";
+import { directAnswer } from "./direct-answer.js";
+import type { AppModel } from "./model.js";
 import type { ListenOptions, RunningServer } from "./types.js";
 
 export type Runtime = "auto" | "bun" | "node";
@@ -21,7 +21,7 @@ export async function listen(
   port: number,
   options: ListenOptions,
   runtime: Runtime,
-  app?: AppDefinition,
+  app?: AppModel,
 ): Promise<RunningServer> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
   // Keeps a synchronous answer synchronous (Bun sends those fastest).
@@ -44,6 +44,6 @@ export async function listen(
     return { port: server.port, stop: () => (stopped ??= Promise.resolve(server.stop()).then(() => {})) };
   }
   const { listenNode } = await import("./listen-node.js");
-  const direct = app === undefined ? undefined : (method: string, target: string) => plainAnswer(app, method, target);
+  const direct = app === undefined ? undefined : (method: string, target: string) => directAnswer(app, method, target);
   return listenNode(safe, port, hostname, reusePort, direct);
 }

@@ -3,7 +3,7 @@
  * /api or below it. Compared on percent-decoded segments, as the router
  * compares them, so `/%61pi/x` (routed to /api/x) is in scope too.
  */
-import { checkPath, decodePercent } from "../routing/path.js";
+import { PathView, readTarget } from "../routing/path-view.js";
 import { parsePattern, type PatternSegment } from "../routing/pattern.js";
 import { RouteDefinitionError } from "../routing/route-definition-error.js";
 import type { Middleware } from "./types.js";
@@ -28,17 +28,17 @@ export function parsePrefix(path: string): string[] | null {
   return segments.map((s) => s.text);
 }
 
+// Read synchronously, so one view serves every call.
+const view = new PathView();
+
 /** The decoded segments of a target's path; null when the path answers 400. */
 export function pathSegments(target: string): string[] | null {
-  let end = target.indexOf("?");
-  if (end < 0) end = target.length;
-  const hash = target.indexOf("#");
-  if (hash >= 0 && hash < end) end = hash;
-  const path = target.slice(0, end);
-  const escaped = checkPath(path);
-  if (escaped === null) return null;
-  const raw = path.slice(1).split("/");
-  return escaped ? raw.map(decodePercent) : raw;
+  // A target over the router's limit (answered 414) is still in or out of scope by its path.
+  const reader = target.length * 3 <= view.maxLength ? view : new PathView(target.length * 3);
+  if (readTarget(target, reader) !== 0) return null;
+  const segments: string[] = [];
+  for (let k = 0; k < reader.count; k++) segments.push(reader.text.slice(reader.bounds[k]! + 1, reader.bounds[k + 1]!));
+  return segments;
 }
 
 export function inScope(layer: Layer, segments: readonly string[] | null): boolean {

@@ -5,14 +5,14 @@
  * never a table that answers differently from the app.
  */
 import { parsePattern } from "../routing/pattern.js";
-import { routeTableText, toTableLine, type TableRoute } from "../route-table-writer.js";
+import { routeTableText, toTableLine, type ReplyRoute } from "../route-table-writer.js";
 import { HotpathServer } from "./app.js";
 import { mayApply } from "./prefix.js";
 
 export function toRouteTable(app: HotpathServer): string {
   const { records, layers, customNotFound } = HotpathServer.definition(app);
   const problems: string[] = [];
-  const routes: TableRoute[] = [];
+  const routes: ReplyRoute[] = [];
   for (const record of records) {
     const name = `route ${record.method} ${JSON.stringify(record.path)}`;
     if (typeof record.target === "function") {

@@ -1,4 +1,5 @@
-import { statusHasBody } from "../routing/answer.js";
+import { errorResponse, internalError } from "../answer/errors.js";
+import { answerResponse, answerHead, type HeaderField } from "../answer/head.js";
 import { requestTarget } from "../routing/request-target.js";
 import { wasmRouterFor } from "./router.js";
 
@@ -18,7 +19,7 @@ export interface WasmFetch {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });  // a leading U+FEFF is text
 
 /**
  * A fetch handler over router.wasm's compatibility ABI (`handle`): the request
@@ -41,12 +42,7 @@ export function createWasmFetch(options: WasmFetchOptions): WasmFetch {
     let body = new Uint8Array(0);
     if (options.includeBody && request.body !== null) {
       body = new Uint8Array(await request.arrayBuffer());
-      if (body.length > maxBodyBytes) {
-        return new Response("Content Too Large", {
-          status: 413,
-          headers: { "content-type": "text/plain; charset=utf-8" },
-        });
-      }
+      if (body.length > maxBodyBytes) return errorResponse(413, "", request.method === "HEAD");
     }
     const head = encoder.encode(options.includeHeaders || body.length > 0 ? text + "\n" : text);
     const input = new Uint8Array(head.length + body.length);
@@ -58,19 +54,20 @@ export function createWasmFetch(options: WasmFetchOptions): WasmFetch {
     const outLen = Number(packed & 0xffffffffn);
     // handle returns 0 when memory cannot grow for the answer (abi/README.md):
     // a 500, like route_request's, rather than an exception.
-    if (outLen === 0) {
-      return new Response("Internal Server Error", {
-        status: 500,
-        headers: { "content-type": "text/plain; charset=utf-8" },
-      });
-    }
+    if (outLen === 0) return internalError();
     return parseCompatResponse(new Uint8Array(abi.memory.buffer, outPtr, outLen));
   }
 
   return { fetch };
 }
 
-/** Parses "STATUS\nname: value\n...\n\nbody" into a Response. */
+/**
+ * Parses "STATUS\nname: value\n...\n\nbody" into a Response, whose head
+ * answer/head.ts makes from the parsed fields: content-type and allow as
+ * they came, any other line as an extra field in order, and Content-Length
+ * by its rules (the ABI sends "content-length" only for HEAD answers, which
+ * have no body; none at all for 204 and 304, whatever the text says).
+ */
 export function parseCompatResponse(bytes: Uint8Array): Response {
   let lineStart = 0;
   const lines: string[] = [];
@@ -84,17 +81,21 @@ export function parseCompatResponse(bytes: Uint8Array): Response {
     lineStart = i + 1;
   }
   const [statusLine = "500", ...headerLines] = lines;
-  const headers = new Headers();
+  let contentType = "";
+  let allow = "";
+  let headLength = -1;
+  const fields: HeaderField[] = [];
   for (const line of headerLines) {
     const colon = line.indexOf(": ");
-    headers.append(line.slice(0, colon), line.slice(colon + 2));
-  }
-  const status = Number(statusLine);
-  // The ABI sends "content-length" only for HEAD answers, which have no body.
-  if (headers.has("content-length") || !statusHasBody(status)) {
-    return new Response(null, { status, headers });
+    const name = line.slice(0, colon);
+    const value = line.slice(colon + 2);
+    if (name === "content-type") contentType = value;
+    else if (name === "allow") allow = value;
+    else if (name === "content-length") headLength = Number(value);
+    else fields.push([name, value]);
   }
   const body = bytes.slice(lineStart);
-  headers.set("content-length", String(body.length));
-  return new Response(body, { status, headers });
+  const head = headLength >= 0;
+  // As it always was: Content-Length on every answer that has one.
+  return answerResponse(answerHead(Number(statusLine), contentType, allow, head ? headLength : body.length, head, fields), body, true);
 }

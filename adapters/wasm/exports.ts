@@ -1,6 +1,8 @@
 /**
  * The exports of router.wasm, as specified in abi/README.md.
  */
+import { ALLOW_ORDER } from "../routing/methods.js";
+
 export interface RouterWasmExports {
   memory: WebAssembly.Memory;
   // Fast ABI (as @hotpath/server 0.1.0)
@@ -58,11 +60,14 @@ export function routerExports(instance: WebAssembly.Instance): RouterWasmExports
   return exports as RouterWasmExports;
 }
 
-/** Request method codes of route_request (abi/README.md). */
-export const METHOD_CODES: Readonly<Record<string, number>> = {
-  GET: 0, HEAD: 1, POST: 2, PUT: 3, PATCH: 4, DELETE: 5, OPTIONS: 6,
-};
-export const OTHER_METHOD = 7;
+/**
+ * Request method codes of route_request (abi/README.md): the Allow order,
+ * any other method is OTHER_METHOD. A null-prototype object, so that
+ * METHOD_CODES["constructor"] is undefined like any unknown method (the
+ * adapters themselves use methodCode, never a property lookup).
+ */
+export const METHOD_CODES: Readonly<Record<string, number>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, number>, Object.fromEntries(ALLOW_ORDER.map((method, code) => [method, code]))),
+);
 
-/** Allow-mask bit order (bit 0 = GET): the Allow order of every path. */
-export { ALLOW_ORDER } from "../routing/methods.js";
+export { ALLOW_ORDER, OTHER_METHOD, methodCode } from "../routing/methods.js";

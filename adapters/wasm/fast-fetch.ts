@@ -1,5 +1,6 @@
+import { answerHead, responseInit } from "../answer/head.js";
 import { statusHasBody } from "../routing/answer.js";
-import { MAX_TARGET_LENGTH } from "../routing/router.js";
+import { MAX_TARGET_LENGTH } from "../routing/limits.js";
 import { LruCache, type LruCacheOptions, type LruCacheStats } from "../lru-cache.js";
 import { requestTarget, targetPath } from "../routing/request-target.js";
 import { type RoutedAnswer, wasmRouterFor } from "./router.js";
@@ -26,42 +27,46 @@ export interface FastWasmFetch {
   readonly cacheStats: LruCacheStats | null;
 }
 
-// Everything needed to build a fresh Response for a cached answer. Headers
-// objects are shared: the Response constructor copies them (Fetch standard),
-// and passing a Headers is cheaper than a plain object in Bun.
-interface CachedAnswer {
-  status: number;
-  headers: Headers;
-  body: Uint8Array<ArrayBuffer> | null;
+// What a fresh Response for a cached answer needs: its body and init. The init is shared: the
+// Response constructor copies its headers (Fetch standard), and passing a
+// Headers is cheaper than a plain object in Bun.
+interface CachedResponse {
+  readonly body: Uint8Array<ArrayBuffer> | null;
+  readonly init: ResponseInit;
 }
 
 /**
  * A fetch handler over router.wasm's fast ABI: one Wasm call per uncached
- * request, none per cached one. Every call returns a new Response.
+ * request, none per cached one. Every call returns a new Response; nothing
+ * else is allocated per call but the body's copy out of Wasm memory.
  */
 export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetch {
   const router = wasmRouterFor(options.instance);
   if (options.routes !== undefined) router.loadRoutes(options.routes);
-  const cache = options.cache === false ? null : new LruCache<string, CachedAnswer>(options.cache ?? {});
-  // Headers by (content type id, Allow mask), for bodies whose length the
-  // runtime derives itself. Valid for one table generation.
-  const sharedHeaders = new Map<number, Headers>();
+  const cache = options.cache === false ? null : new LruCache<string, CachedResponse>(options.cache ?? {});
+  // ResponseInits by (status, content type id, Allow mask), for the answers
+  // whose Content-Length the runtime derives from the body (or that have
+  // none). Valid for one table generation.
+  const inits = new Map<number, ResponseInit>();
   let generation = router.generation;
 
-  function answerOf(routed: RoutedAnswer): CachedAnswer {
-    const hasBody = statusHasBody(routed.status);
-    let headers: Headers | undefined;
-    if (routed.head && hasBody) {
-      headers = headersOf(routed);  // HEAD has no body: Content-Length is set
-      headers.set("content-length", String(routed.body.length));
-    } else {
-      const key = routed.contentTypeId * 256 + routed.allowMask;
-      headers = sharedHeaders.get(key);
-      if (headers === undefined) sharedHeaders.set(key, (headers = headersOf(routed)));
+  function initOf(routed: RoutedAnswer): ResponseInit {
+    const sendsLength = routed.head && statusHasBody(routed.status);  // HEAD: no body, its own Content-Length
+    if (!sendsLength) {
+      const key = (routed.contentTypeId * 128 + routed.allowMask) * 1024 + routed.status;
+      const init = inits.get(key);
+      if (init !== undefined) return init;
     }
-    // The body view points into Wasm memory, reused by the next call: copy it.
-    const body = routed.head || !hasBody ? null : routed.body.slice();
-    return { status: routed.status, headers, body };
+    const init = responseInit(answerHead(routed.status, routed.contentType, routed.allow, routed.bodyLength, routed.head));
+    if (!sendsLength) inits.set((routed.contentTypeId * 128 + routed.allowMask) * 1024 + routed.status, init);
+    return init;
+  }
+
+  // The body goes out unless HEAD, 204 or 304; it is copied out of Wasm
+  // memory, which the next call reuses.
+  function bodyOf(routed: RoutedAnswer): Uint8Array<ArrayBuffer> | null {
+    if (routed.head || !statusHasBody(routed.status)) return null;
+    return router.memory.slice(routed.bodyPtr, routed.bodyPtr + routed.bodyLength);
   }
 
   function fetch(request: Request): Response {
@@ -69,18 +74,22 @@ export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetc
     const target = requestTarget(request.url);
     if (router.generation !== generation) {
       cache?.clear();
-      sharedHeaders.clear();
+      inits.clear();
       generation = router.generation;
     }
     // The query takes no part in routing, except that a target over the
     // length limit is 414 whatever its path: such targets skip the cache.
-    if (cache === null || target.length > MAX_TARGET_LENGTH) return toResponse(answerOf(router.route(method, target)));
+    if (cache === null || target.length > MAX_TARGET_LENGTH) {
+      const routed = router.route(method, target);
+      return new Response(bodyOf(routed), initOf(routed));
+    }
     const key = method === "GET" ? targetPath(target) : method + " " + targetPath(target);
     const hit = cache.get(key);
-    if (hit !== undefined) return toResponse(hit);
-    const fresh = answerOf(router.route(method, target));
-    if (fresh.status < 400) cache.set(key, fresh, key.length + (fresh.body?.length ?? 0) + 64);
-    return toResponse(fresh);
+    if (hit !== undefined) return new Response(hit.body, hit.init);
+    const routed = router.route(method, target);
+    const fresh: CachedResponse = { body: bodyOf(routed), init: initOf(routed) };
+    if (routed.status < 400) cache.set(key, fresh, key.length + (fresh.body?.length ?? 0) + 64);
+    return new Response(fresh.body, fresh.init);
   }
 
   return {
@@ -92,15 +101,4 @@ export function createFastWasmFetch(options: FastWasmFetchOptions): FastWasmFetc
       return cache === null ? null : cache.stats;
     },
   };
-}
-
-function headersOf(routed: RoutedAnswer): Headers {
-  const headers = new Headers();
-  if (routed.contentType !== "") headers.set("content-type", routed.contentType);
-  if (routed.allow !== "") headers.set("allow", routed.allow);
-  return headers;
-}
-
-function toResponse(a: CachedAnswer): Response {
-  return new Response(a.body, { status: a.status, headers: a.headers });
 }

@@ -1,22 +1,30 @@
-import { ALLOW_ORDER, METHOD_CODES, OTHER_METHOD, routerExports, type RouterWasmExports } from "./exports.js";
+import { routerExports, type RouterWasmExports } from "./exports.js";
 import { ERROR_CONTENT_TYPE } from "../routing/answer.js";
+import { allowText, methodCode } from "../routing/methods.js";
 import { RouteTableError } from "./route-table-error.js";
 
-/** What the router answered, before it becomes a Response. */
+/**
+ * What router.wasm answered, read from its response record: the head's
+ * fields, and where the body lies in Wasm memory. WasmRouter.route returns
+ * the same object every time, refilled: read it before the next call.
+ */
 export interface RoutedAnswer {
-  status: number;
+  readonly status: number;
   /** "" when the route declares none (204/304). */
-  contentType: string;
+  readonly contentType: string;
   /** Index of contentType in the table's list (stable until the table changes). */
-  contentTypeId: number;
+  readonly contentTypeId: number;
   /** Allow as a bit mask (bit 0 GET ... bit 6 OPTIONS); 0 unless 405. */
-  allowMask: number;
+  readonly allowMask: number;
   /** The Allow header value for 405, else "". */
-  allow: string;
-  /** Body bytes: a view into Wasm memory, valid until the next call. */
-  body: Uint8Array;
-  /** A HEAD request: send no body (Content-Length is body.length). */
-  head: boolean;
+  readonly allow: string;
+  /** A HEAD request: send no body (Content-Length is bodyLength). */
+  readonly head: boolean;
+  /** The body's place in Wasm memory (WasmRouter.memory), valid until the next call. */
+  readonly bodyPtr: number;
+  readonly bodyLength: number;
+  /** The body: a view into Wasm memory, made when read, valid until the next call. */
+  readonly body: Uint8Array;
 }
 
 // Offsets (in u32s) of the response record (abi/README.md).
@@ -28,13 +36,34 @@ const CONTENT_TYPE = 4;
 const HEAD = 5;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });  // a leading U+FEFF is text
+
+// The one answer object of a router, refilled by each call.
+class RecordAnswer implements RoutedAnswer {
+  status = 0;
+  contentType = "";
+  contentTypeId = 0;
+  allowMask = 0;
+  allow = "";
+  head = false;
+  bodyPtr = 0;
+  bodyLength = 0;
+  readonly #router: WasmRouter;
+
+  constructor(router: WasmRouter) {
+    this.#router = router;
+  }
+
+  get body(): Uint8Array {
+    return this.#router.memory.subarray(this.bodyPtr, this.bodyPtr + this.bodyLength);
+  }
+}
 
 /**
  * Owns one router.wasm instance: writes request targets into its input
  * buffer, makes the one `route_request` call per request, and reads the
- * answer from the response record. Content-type strings are decoded once per
- * table and cached.
+ * answer from the response record, allocating nothing per call (the
+ * content types and Allow texts are made once per table).
  */
 export class WasmRouter {
   readonly exports: RouterWasmExports;
@@ -43,8 +72,8 @@ export class WasmRouter {
   #input = 0;
   #inputCapacity = 0;
   #contentTypes: string[] = [];
-  #allowCache = new Map<number, string>();
   #generation = -1;
+  readonly #answer = new RecordAnswer(this);
 
   constructor(instance: WebAssembly.Instance) {
     this.exports = routerExports(instance);
@@ -57,25 +86,25 @@ export class WasmRouter {
     this.#syncTable();
   }
 
-  /** Routes one request. `target` is the path with its query, as sent. */
+  /** Routes one request. `target` is the path with its query, as sent. The answer is valid until the next call. */
   route(method: string, target: string): RoutedAnswer {
-    const abi = this.exports;
     const length = this.#writeTarget(target);
-    abi.route_request(METHOD_CODES[method] ?? OTHER_METHOD, this.#input, length);
-    const record = this.#views().record;
-    const ptr = record[BODY_PTR]!;
+    this.exports.route_request(methodCode(method), this.#input, length);
+    if (this.#record.length === 0) this.#view();  // memory grew during the call
+    const record = this.#record;
+    const answer = this.#answer;
     const status = record[STATUS]!;
     const contentTypeId = record[CONTENT_TYPE]!;
     const allowMask = status === 405 ? record[ALLOW]! : 0;
-    return {
-      status,
-      contentType: this.#contentType(contentTypeId),
-      contentTypeId,
-      allowMask,
-      allow: allowMask === 0 ? "" : this.#allow(allowMask),
-      body: this.#bytes.subarray(ptr, ptr + record[BODY_LEN]!),
-      head: record[HEAD] === 1,
-    };
+    answer.status = status;
+    answer.contentTypeId = contentTypeId;
+    answer.contentType = this.#contentTypes[contentTypeId] ?? ERROR_CONTENT_TYPE;
+    answer.allowMask = allowMask;
+    answer.allow = allowMask === 0 ? "" : allowText(allowMask);
+    answer.head = record[HEAD] === 1;
+    answer.bodyPtr = record[BODY_PTR]!;
+    answer.bodyLength = record[BODY_LEN]!;
+    return answer;
   }
 
   /** Replaces the route table. Throws RouteTableError and keeps the old table. */
@@ -91,7 +120,7 @@ export class WasmRouter {
   #loadError(): { message: string; line: number } {
     const abi = this.exports;
     const start = abi.load_error_ptr();
-    return { message: decoder.decode(this.#views().bytes.subarray(start, start + abi.load_error_len())), line: abi.load_error_line() };
+    return { message: decoder.decode(this.memory.subarray(start, start + abi.load_error_len())), line: abi.load_error_line() };
   }
 
   /** Goes back to the table compiled into router.wasm. */
@@ -109,11 +138,17 @@ export class WasmRouter {
     return this.exports.route_count();
   }
 
+  /** The instance's memory as bytes (a view made again when memory grows). */
+  get memory(): Uint8Array {
+    if (this.#record.length === 0) this.#view();
+    return this.#bytes;
+  }
+
   #syncTable(): void {
     const abi = this.exports;
     this.#generation = abi.table_generation();
     const types: string[] = [];
-    const bytes = this.#views().bytes;
+    const bytes = this.memory;
     for (let id = 0, n = abi.content_type_count(); id < n; id++) {
       const ptr = abi.content_type_ptr(id);
       types.push(decoder.decode(bytes.subarray(ptr, ptr + abi.content_type_len(id))));
@@ -121,29 +156,13 @@ export class WasmRouter {
     this.#contentTypes = types;
   }
 
-  #contentType(id: number): string {
-    return this.#contentTypes[id] ?? ERROR_CONTENT_TYPE;
-  }
-
-  #allow(mask: number): string {
-    let text = this.#allowCache.get(mask);
-    if (text === undefined) {
-      text = ALLOW_ORDER.filter((_, bit) => mask & (1 << bit)).join(", ");
-      this.#allowCache.set(mask, text);
-    }
-    return text;
-  }
-
   // Wasm memory may grow during any call; growing detaches the old buffer,
   // which empties every view on it. Checking a view's length is cheaper than
   // reading memory.buffer on every request.
-  #views(): { bytes: Uint8Array; record: Uint32Array } {
-    if (this.#record.length === 0) {
-      const buffer = this.exports.memory.buffer;
-      this.#bytes = new Uint8Array(buffer);
-      this.#record = new Uint32Array(buffer, this.exports.response_record(), 7);
-    }
-    return { bytes: this.#bytes, record: this.#record };
+  #view(): void {
+    const buffer = this.exports.memory.buffer;
+    this.#bytes = new Uint8Array(buffer);
+    this.#record = new Uint32Array(buffer, this.exports.response_record(), 7);
   }
 
   /**
@@ -152,7 +171,7 @@ export class WasmRouter {
    */
   writeInput(bytes: Uint8Array): [number, number] {
     const ptr = this.#reserveInput(bytes.length);
-    this.#views().bytes.set(bytes, ptr);
+    this.memory.set(bytes, ptr);
     return [ptr, bytes.length];
   }
 
@@ -175,7 +194,7 @@ export class WasmRouter {
   #writeTarget(target: string): number {
     const length = target.length;
     const ptr = this.#reserveInput(length * 3);
-    const bytes = this.#views().bytes;
+    const bytes = this.memory;
     for (let i = 0; i < length; i++) {
       const code = target.charCodeAt(i);
       if (code > 0x7f) return encoder.encodeInto(target, bytes.subarray(ptr, ptr + length * 3)).written;

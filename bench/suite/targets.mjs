@@ -17,6 +17,7 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, writeFileSyn
 import { join } from "node:path";
 
 import { nginxConfig } from "./nginx.mjs";
+import { workerdConfig } from "./workerd-config.mjs";
 
 export const OFFLINE_ENV = {
   WRANGLER_SEND_METRICS: "false",
@@ -96,6 +97,18 @@ export const TARGETS = [
     prepare: bunScript("fast.mjs"),
   },
   {
+    name: "fast-handler",
+    description: "HotpathServer on Bun with function handlers (c.text) instead of replies (bench/servers/fast-handler.mjs)",
+    needs: (ctx) => [...need.bun(ctx), ...need.dist(ctx)],
+    prepare: bunScript("fast-handler.mjs"),
+  },
+  {
+    name: "elysia",
+    description: "Elysia on Bun, function handlers, app.listen (bench/servers/elysia.mjs)",
+    needs: (ctx) => [...need.bun(ctx), ...need.module(ctx, "elysia")],
+    prepare: bunScript("elysia.mjs"),
+  },
+  {
     name: "fast-node",
     description: "HotpathServer on Node's node:http (bench/servers/fast.mjs under node)",
     needs: (ctx) => need.dist(ctx),
@@ -150,22 +163,7 @@ export const TARGETS = [
     },
     prepare: (ctx, bundle) => {
       const config = join(bundle.dir, `config-${ctx.port}.capnp`);
-      // The ES module and the wasm module under the names wrangler emitted,
-      // so `import wasmModule from "./<hash>-router.wasm"` resolves to a
-      // compiled WebAssembly.Module (as [[rules]] CompiledWasm does).
-      const text = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${ctx.port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "${bundle.main}", esModule = embed "${bundle.main}"),
-    (name = "${bundle.wasm}", wasm = embed "${bundle.wasm}"),
-  ],
-  compatibilityDate = "${ctx.compatibilityDate}",
-);
-`;
+      const text = workerdConfig({ port: ctx.port, modules: [{ name: bundle.main }, { name: bundle.wasm }], compatibilityDate: ctx.compatibilityDate });
       writeFileSync(config, text);
       return { argv: [ctx.workerd, "serve", config], startupMs: 30_000, files: { "config.capnp": text } };
     },

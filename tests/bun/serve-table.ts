@@ -1,12 +1,15 @@
 // Run by Bun (tests/ts/server/vectors.test.ts): serves a route table file
 // with HotpathServer.listen on Bun, on 127.0.0.1, and prints the port.
-//   bun tests/bun/serve-table.ts TABLE.tsv
+//   bun tests/bun/serve-table.ts TABLE.tsv [replies|handlers]
+// handlers: a function handler per route (tests/ts/support/handler-app.ts).
 import { readFileSync } from "node:fs";
 
 import { HotpathServer } from "../../adapters/index.js";
+import { handlerApp } from "../ts/support/handler-app.js";
 
-const [table] = process.argv.slice(2);
-if (!table) throw new Error("usage: bun tests/bun/serve-table.ts TABLE.tsv");
-const app = HotpathServer.fromRouteTable(readFileSync(table, "utf8"));
+const [table, mode = "replies"] = process.argv.slice(2);
+if (!table) throw new Error("usage: bun tests/bun/serve-table.ts TABLE.tsv [replies|handlers]");
+const text = readFileSync(table, "utf8");
+const app = mode === "handlers" ? handlerApp(text) : HotpathServer.fromRouteTable(text);
 const server = await app.listen(0, { hostname: "127.0.0.1" });
 console.log(`listening ${server.port}`);

@@ -1,5 +1,6 @@
-// The TypeScript router (adapters/core) on the shared vectors: the same table
-// parser, matching and rendering rules as the C++ core, checked line by line.
+// The TypeScript router (adapters/routing) on the shared vectors: the same
+// table parser, matching and rendering rules as the C++ core, checked line by
+// line, with the default walk and with the generated matcher (compile: true).
 import { describe, expect, it } from "vitest";
 
 import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../../../adapters/routing/answer.js";
@@ -11,9 +12,12 @@ import { tableOf } from "../support/vectors.js";
 
 const encoder = new TextEncoder();
 
-describe("TypeScript router, every routing vector", () => {
+describe.each([
+  ["walk", false],
+  ["compiled", true],
+] as const)("TypeScript router (%s), every routing vector", (_mode, compile) => {
   it.each(routingVectors.map((v) => [v.id, v] as const))("%s", (_id, v) => {
-    const router = new Router(parseRouteTable(tableOf(v, tableFiles)));
+    const router = new Router(parseRouteTable(tableOf(v, tableFiles)), { compile });
     const match = router.match(v.request.method, v.request.path);
     let status: number;
     let contentType: string;

@@ -640,7 +640,7 @@ describe("Bun's native routes table (the entries listen hands to Bun.serve)", ()
   const fallback = (request: Request) => new Response(`fetch ${request.method}`, { status: 299 });
   const definition = (app: HotpathServer) => HotpathServer.definition(app);
 
-  it("holds only fixed declarative GET routes on plain static paths with no middleware", () => {
+  it("holds GET routes on plain paths with no middleware: fixed replies, and parameter or handler routes no other route overlaps", () => {
     const app = new HotpathServer()
       .get("/", text("ok"))
       .get("/json", json({ ok: true }))
@@ -659,11 +659,56 @@ describe("Bun's native routes table (the entries listen hands to Bun.serve)", ()
       .get("/guarded/z", text("z"))
       .get("/guardedx", text("not in scope"));
     const routes = bunRoutes(definition(app), fallback, false);
-    expect(Object.keys(routes).sort()).toEqual(["/", "/declared-head", "/guardedx", "/json", "/own-head"]);
+    expect(Object.keys(routes).sort()).toEqual(["/", "/declared-head", "/fn", "/guardedx", "/hello/:name", "/json", "/own-head"]);
     expect(Object.keys(routes["/"]!)).toEqual(["GET"]);  // HEAD: Bun derives it from GET, as our rules do
+    expect(Object.keys(routes["/hello/:name"]!)).toEqual(["GET"]);
+    expect(routes["/fn"]!.HEAD).toBe(fallback);  // a handler's HEAD answer needs its body read: through fetch
     expect(routes["/own-head"]!.HEAD).toBe(fallback);  // a HEAD route of its own answers: through fetch
     expect(Object.keys(routes["/declared-head"]!)).toEqual(["GET"]);
     expect(bunRoutes(definition(new HotpathServer().use(cors()).get("/", text("ok"))), fallback, false)).toEqual({});
+  });
+
+  it("leaves out a parameter route that another GET, HEAD or ANY route overlaps", () => {
+    const app = new HotpathServer()
+      .get("/hello/:name", template("hello {name}"))
+      .get("/hello/world", text("world"))
+      .get("/u/:id", (c) => c.text(c.params.id!))
+      .all("/u/:x/y", text("deeper: no overlap"))
+      .get("/v/:id", text("v"))
+      .all("/v/:other", text("any v"))
+      .get("/w/:id", text("w"))
+      .post("/w/special", text("another method: no rival"));
+    const routes = bunRoutes(definition(app), fallback, false);
+    expect(Object.keys(routes).sort()).toEqual(["/hello/world", "/u/:id", "/w/:id"]);
+  });
+
+  it("a parameter entry answers as fetch does, with Bun's value only when the URL has no % and no #", async () => {
+    const seen: string[] = [];
+    const app = new HotpathServer()
+      .get("/hello/:name", template("hello {name}", 201))
+      .get("/u/:id", (c) => c.json({ id: c.params.id, q: c.query["q"] ?? null }));
+    const routes = bunRoutes(definition(app), (request) => {
+      seen.push(request.url);
+      return app.fetch(request);
+    }, false);
+    // Bun hands its route handlers a Request with the parameters it matched.
+    const bunRequest = (url: string, params: Record<string, string>) => Object.assign(new Request(url), { params });
+    const call = async (path: string, url: string, params: Record<string, string>) => {
+      const response = await (routes[path]!.GET as (request: Request) => Response | Promise<Response>)(bunRequest(url, params));
+      return [response.status, response.headers.get("content-type"), await response.text()];
+    };
+    const viaFetch = async (url: string) => {
+      const response = await app.fetch(new Request(url));
+      return [response.status, response.headers.get("content-type"), await response.text()];
+    };
+    expect(await call("/hello/:name", "http://t/hello/rai", { name: "rai" })).toEqual(await viaFetch("http://t/hello/rai"));
+    expect(await call("/u/:id", "http://t/u/7?q=a", { id: "7" })).toEqual(await viaFetch("http://t/u/7?q=a"));
+    expect(seen).toEqual([]);
+    // Bun would have decoded these its own way: fetch decides.
+    expect(await call("/hello/:name", "http://t/hello/a%20b", { name: "a b" })).toEqual(await viaFetch("http://t/hello/a%20b"));
+    expect(await call("/hello/:name", "http://t/hello/%zz", { name: "\ufffd" })).toEqual([400, "text/plain; charset=utf-8", "Bad Request"]);
+    expect(await call("/u/:id", "http://t/u/x#f", { id: "x#f" })).toEqual(await viaFetch("http://t/u/x#f"));
+    expect(seen).toEqual(["http://t/hello/a%20b", "http://t/hello/%zz", "http://t/u/x#f"]);
   });
 
   it("answers as fetch does, and hands targets over 8192 bytes to fetch (414)", async () => {

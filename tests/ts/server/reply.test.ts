@@ -6,12 +6,12 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 import { html, json, jsonTemplate, template, text, type Reply } from "../../../adapters/reply.js";
-import { escapeBody, pathParams, routeTableText, toTableLine, type TableRoute } from "../../../adapters/route-table-writer.js";
+import { escapeBody, pathParams, routeTableText, toTableLine, type ReplyRoute } from "../../../adapters/route-table-writer.js";
 import { createFastWasmFetch } from "../../../adapters/wasm.js";
 import { newInstance, root } from "../support/node-files.js";
 
 /** Serves `routes` through router.wasm, loaded from the writer's table text. */
-async function serve(routes: TableRoute[]): Promise<(path: string, method?: string) => Response> {
+async function serve(routes: ReplyRoute[]): Promise<(path: string, method?: string) => Response> {
   const app = createFastWasmFetch({ instance: await newInstance(), routes: routeTableText(routes), cache: false });
   return (path, method = "GET") => app.fetch(new Request(`http://h${path}`, { method }));
 }
@@ -58,7 +58,7 @@ describe("reply helpers", () => {
 
 describe("toTableLine and routeTableText", () => {
   it("write bench/c-core.tsv exactly", () => {
-    const routes: TableRoute[] = [
+    const routes: ReplyRoute[] = [
       { method: "GET", path: "/", reply: text("ok") },
       { method: "HEAD", path: "/", reply: text("") },
       { method: "GET", path: "/hello/:name", reply: template("hello {name}") },
@@ -86,7 +86,7 @@ describe("toTableLine and routeTableText", () => {
 
   it("round-trip awkward bodies through the real table parser", async () => {
     const bodies = ["a\tb\nc\\d\r\n", "\\t\\n\\\\", "\\", "trailing backslash\\", "\r\n\r\n", "tab\t\tend\t", "é 😀 \u2028"];
-    const routes = bodies.map((body, i): TableRoute => ({ method: "GET", path: `/b${i}`, reply: text(body) }));
+    const routes = bodies.map((body, i): ReplyRoute => ({ method: "GET", path: `/b${i}`, reply: text(body) }));
     const get = await serve(routes);
     for (const [i, body] of bodies.entries()) expect(await get(`/b${i}`).text()).toBe(body);
   });

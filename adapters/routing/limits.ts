@@ -1,0 +1,23 @@
+/**
+ * The limits of the route table and the matcher. The C++ core owns them
+ * (the header named beside each); tests/ts/router/constants.test.ts reads
+ * those headers and fails when a value here differs.
+ */
+
+/** A request target longer than this (bytes) answers 414. router/match.h kMaxTargetLength */
+export const MAX_TARGET_LENGTH = 8192;
+
+/** Segments per route path. router/route.h kMaxSegments */
+export const MAX_SEGMENTS = 256;
+
+/** Parameters (and wildcards) per route path. router/route.h kMaxParams */
+export const MAX_PARAMS = 32;
+
+/** Distinct content types per table. router/route.h kMaxContentTypes */
+export const MAX_CONTENT_TYPES = 32767;
+
+/** Placeholders per BODY. router/table.h kMaxPlaceholders */
+export const MAX_PLACEHOLDERS = 1024;
+
+/** Bytes of a load-error message ("line N: reason"), cut beyond. router/table.h kMaxErrorMessage */
+export const MAX_ERROR_MESSAGE = 256;

@@ -1,0 +1,92 @@
+// The shared constants of the TypeScript port (adapters/routing) against the
+// C++ core that owns them, read from its sources: every limit, the method
+// order and codes, the router's own bodies and content type. A value changed
+// on one side only fails here.
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../../../adapters/routing/answer.js";
+import * as limits from "../../../adapters/routing/limits.js";
+import { ALLOW_ORDER, OTHER_METHOD, ROUTE_METHODS, allowText, methodCode } from "../../../adapters/routing/methods.js";
+import { root } from "../support/node-files.js";
+
+function sources(folder: string, ext: RegExp): string {
+  return readdirSync(`${root}${folder}`)
+    .filter((name) => ext.test(name))
+    .map((name) => readFileSync(`${root}${folder}/${name}`, "utf8"))
+    .join("\n");
+}
+
+const headers = sources("router", /\.h$/);
+const core = sources("router", /\.(h|cpp)$/);
+
+function constant(name: string): number {
+  const found = new RegExp(`constexpr\\s+uint32_t\\s+${name}\\s*=\\s*(\\d+)\\s*;`).exec(headers);
+  if (found === null) throw new Error(`${name} is not a constexpr uint32_t of router/*.h`);
+  return Number(found[1]);
+}
+
+describe("limits are the core's", () => {
+  it.each([
+    ["MAX_TARGET_LENGTH", "kMaxTargetLength"],
+    ["MAX_SEGMENTS", "kMaxSegments"],
+    ["MAX_PARAMS", "kMaxParams"],
+    ["MAX_CONTENT_TYPES", "kMaxContentTypes"],
+    ["MAX_PLACEHOLDERS", "kMaxPlaceholders"],
+    ["MAX_ERROR_MESSAGE", "kMaxErrorMessage"],
+  ] as const)("%s = %s", (ts, cpp) => {
+    expect(limits[ts]).toBe(constant(cpp));
+  });
+
+  it("every limit of the port is checked here", () => {
+    expect(Object.keys(limits).sort()).toEqual(
+      ["MAX_CONTENT_TYPES", "MAX_ERROR_MESSAGE", "MAX_PARAMS", "MAX_PLACEHOLDERS", "MAX_SEGMENTS", "MAX_TARGET_LENGTH"],
+    );
+  });
+});
+
+describe("methods are the core's", () => {
+  it("route methods in the core's slot order (router/method.cpp kNames), ANY last", () => {
+    const names = /kNames\s*\[[^\]]*\]\s*=\s*\{([^}]*)\}/.exec(core);
+    expect(names).not.toBeNull();
+    expect([...names![1]!.matchAll(/"([A-Z]+)"/g)].map((m) => m[1])).toEqual([...ROUTE_METHODS]);
+  });
+
+  it("request method codes (router/method.h RequestMethod) and the Allow order", () => {
+    const codes = /enum\s+RequestMethod[^{]*\{([^}]*)\}/.exec(core);
+    expect(codes).not.toBeNull();
+    const entries = [...codes![1]!.matchAll(/k(\w+)\s*=\s*(\d+)/g)].map((m) => [m[1]!.toUpperCase(), Number(m[2])] as const);
+    for (const [name, code] of entries) {
+      if (name === "OTHER") expect(code).toBe(OTHER_METHOD);
+      else expect([name, methodCode(name), ALLOW_ORDER.indexOf(name as (typeof ALLOW_ORDER)[number])]).toEqual([name, code, code]);
+    }
+    expect(entries.length).toBe(ALLOW_ORDER.length + 1);
+  });
+
+  it("Allow text as format_allow writes it", () => {
+    expect(allowText(0b1111111)).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    expect(allowText(0b0000100)).toBe("POST");
+    expect(/out\[at\+\+\] = ','[\s\S]*out\[at\+\+\] = ' '/.test(core)).toBe(true);  // ", " between names
+  });
+});
+
+describe("the router's own answers are the core's", () => {
+  it("bodies of 400, 404, 405 and 414 (router/match.cpp)", () => {
+    const routes = [...core.matchAll(/make_error_route\((\d{3}),\s*HOTPATH_TEXT\("([^"]*)"\)\)/g)].map((m) => [Number(m[1]), m[2]] as const);
+    expect(routes.map(([status]) => status).sort()).toEqual([400, 404, 405, 414]);
+    for (const [status, body] of routes) expect(ERROR_BODIES[status]).toBe(body);
+  });
+
+  it("their content type (router/route.h error_content_type)", () => {
+    const type = /error_content_type\(\)\s*\{\s*return\s+Slice\{"([^"]*)",\s*(\d+)\}/.exec(core);
+    expect(type).not.toBeNull();
+    expect(ERROR_CONTENT_TYPE).toBe(type![1]);
+    expect(ERROR_CONTENT_TYPE.length).toBe(Number(type![2]));
+  });
+
+  it("the 500 and 413 bodies are the ones the Wasm and native paths send", () => {
+    const others = sources("abi", /\.(h|cpp)$/) + sources("native", /\.(h|cpp)$/);
+    expect(others).toContain(`"${ERROR_BODIES[500]}"`);
+    expect(others).toContain(`"${ERROR_BODIES[413]}"`);
+  });
+});
