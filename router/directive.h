@@ -69,7 +69,7 @@ constexpr uint32_t kMaxHeaderFields = 128;
 // Limits, checked when the table loads (each error names its line).
 constexpr uint32_t kMaxChainSteps = 64;     // MIDDLEWARE lines; ROUTE_MIDDLEWARE lines per route
 constexpr uint32_t kMaxCorsOrigins = 32;
-constexpr uint32_t kMaxMiddlewareRoute = 0xFFFE;  // ROUTE_MIDDLEWARE route indexes below this
+constexpr uint32_t kMaxMiddlewareRoute = 65534;  // ROUTE_MIDDLEWARE route indexes below this (0xFFFE)
 
 // What the directives decided for one request.
 struct DirectiveOutcome {

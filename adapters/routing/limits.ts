@@ -21,3 +21,15 @@ export const MAX_PLACEHOLDERS = 1024;
 
 /** Bytes of a load-error message ("line N: reason"), cut beyond. router/table.h kMaxErrorMessage */
 export const MAX_ERROR_MESSAGE = 256;
+
+/** MIDDLEWARE lines per table, and ROUTE_MIDDLEWARE lines per route. router/directive.h kMaxChainSteps */
+export const MAX_CHAIN_STEPS = 64;
+
+/** Origins of a CORS line. router/directive.h kMaxCorsOrigins */
+export const MAX_CORS_ORIGINS = 32;
+
+/** ROUTE_MIDDLEWARE applies to routes numbered below this. router/directive.h kMaxMiddlewareRoute */
+export const MAX_MIDDLEWARE_ROUTE = 0xfffe;
+
+/** Distinct request header names the directives read. router/table_parser.h kMaxNeededHeaders */
+export const MAX_NEEDED_HEADERS = 64;

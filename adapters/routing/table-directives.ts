@@ -11,10 +11,7 @@ import { excerpt } from "./message.js";
 /** Throws RouteTableError for the current line. */
 export type Fail = (reason: string) => never;
 
-export const MAX_CHAIN_STEPS = 64;
-export const MAX_CORS_ORIGINS = 32;
-export const MAX_MIDDLEWARE_ROUTE = 0xfffe;
-export const MAX_NEEDED_HEADERS = 64;
+import { MAX_CHAIN_STEPS, MAX_CORS_ORIGINS } from "./limits.js";
 const DEFAULT_CORS_METHODS = "GET, HEAD, PUT, POST, DELETE, PATCH";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -8,7 +8,7 @@
  */
 import type { CorsPolicy, Directive, DirectiveTable } from "./directives.js";
 import { isRouteMethod, type RouteMethod } from "./methods.js";
-import { MAX_CONTENT_TYPES, MAX_PLACEHOLDERS } from "./limits.js";
+import { MAX_CHAIN_STEPS, MAX_CONTENT_TYPES, MAX_MIDDLEWARE_ROUTE, MAX_NEEDED_HEADERS, MAX_PLACEHOLDERS } from "./limits.js";
 import { capped, excerpt } from "./message.js";
 import { parsePattern } from "./pattern.js";
 import { compileTemplate, type CompiledTemplate } from "./render.js";
@@ -16,10 +16,7 @@ import { ERROR_CONTENT_TYPE } from "./answer.js";
 import { RouteDefinitionError } from "./route-definition-error.js";
 import { Router, type RouteEntry } from "./router.js";
 import { RouteTableError } from "./route-table-error.js";
-import {
-  MAX_CHAIN_STEPS, MAX_MIDDLEWARE_ROUTE, MAX_NEEDED_HEADERS, parseMiddleware, parseRouteMiddleware, parseUpstream,
-  type RouteStep, type Upstream,
-} from "./table-directives.js";
+import { parseMiddleware, parseRouteMiddleware, parseUpstream, type RouteStep, type Upstream } from "./table-directives.js";
 
 /** One route of a table (a route line, a ROUTE line or a PROXY* line), as loaded. */
 export interface TableRoute {

@@ -34,13 +34,18 @@ describe("limits are the core's", () => {
     ["MAX_CONTENT_TYPES", "kMaxContentTypes"],
     ["MAX_PLACEHOLDERS", "kMaxPlaceholders"],
     ["MAX_ERROR_MESSAGE", "kMaxErrorMessage"],
+    ["MAX_CHAIN_STEPS", "kMaxChainSteps"],
+    ["MAX_CORS_ORIGINS", "kMaxCorsOrigins"],
+    ["MAX_MIDDLEWARE_ROUTE", "kMaxMiddlewareRoute"],
+    ["MAX_NEEDED_HEADERS", "kMaxNeededHeaders"],
   ] as const)("%s = %s", (ts, cpp) => {
     expect(limits[ts]).toBe(constant(cpp));
   });
 
   it("every limit of the port is checked here", () => {
     expect(Object.keys(limits).sort()).toEqual(
-      ["MAX_CONTENT_TYPES", "MAX_ERROR_MESSAGE", "MAX_PARAMS", "MAX_PLACEHOLDERS", "MAX_SEGMENTS", "MAX_TARGET_LENGTH"],
+      ["MAX_CHAIN_STEPS", "MAX_CONTENT_TYPES", "MAX_CORS_ORIGINS", "MAX_ERROR_MESSAGE", "MAX_MIDDLEWARE_ROUTE", "MAX_NEEDED_HEADERS",
+        "MAX_PARAMS", "MAX_PLACEHOLDERS", "MAX_SEGMENTS", "MAX_TARGET_LENGTH"],
     );
   });
 });
@@ -71,10 +76,15 @@ describe("methods are the core's", () => {
 });
 
 describe("the router's own answers are the core's", () => {
-  it("bodies of 400, 404, 405 and 414 (router/match.cpp)", () => {
-    const routes = [...core.matchAll(/make_error_route\((\d{3}),\s*HOTPATH_TEXT\("([^"]*)"\)\)/g)].map((m) => [Number(m[1]), m[2]] as const);
-    expect(routes.map(([status]) => status).sort()).toEqual([400, 404, 405, 414]);
+  it("the built-in routes' bodies (router/match.cpp 400, 404, 405, 414; router/answer.cpp 401, 502)", () => {
+    const routes = [...core.matchAll(/builtin_route\((\d{3}),\s*error_content_type\(\),\s*HOTPATH_TEXT\("([^"]*)"\)\)/g)].map((m) => [Number(m[1]), m[2]] as const);
+    expect(routes.map(([status]) => status).sort()).toEqual([400, 401, 404, 405, 414, 502]);
     for (const [status, body] of routes) expect(ERROR_BODIES[status]).toBe(body);
+  });
+
+  it("every body is the core's reason phrase for its status (router/answer.cpp reason_phrase)", () => {
+    const phrases = new Map([...core.matchAll(/case (\d{3}): return "([^"]*)";/g)].map((m) => [Number(m[1]), m[2]!] as const));
+    for (const [status, body] of Object.entries(ERROR_BODIES)) expect(phrases.get(Number(status)), status).toBe(body);
   });
 
   it("their content type (router/route.h error_content_type)", () => {
@@ -84,9 +94,7 @@ describe("the router's own answers are the core's", () => {
     expect(ERROR_CONTENT_TYPE.length).toBe(Number(type![2]));
   });
 
-  it("the 500 and 413 bodies are the ones the Wasm and native paths send", () => {
-    const others = sources("abi", /\.(h|cpp)$/) + sources("native", /\.(h|cpp)$/);
-    expect(others).toContain(`"${ERROR_BODIES[500]}"`);
-    expect(others).toContain(`"${ERROR_BODIES[413]}"`);
+  it("the Wasm ABI's 500 body is the same text", () => {
+    expect(sources("abi", /\.(h|cpp)$/)).toContain(`"${ERROR_BODIES[500]}"`);
   });
 });

@@ -348,8 +348,10 @@ describe("over the wire (node:http)", () => {
     const routes = (a: HotpathServer) =>
       a.get("/", text("ok")).get("/hello/:name", template("hello {name}")).get("/json", json({ ok: true }))
         .get("/h/:v", html("<b>{v}</b>")).get("/empty", text("", 204)).post("/form", text("posted"));
-    const direct = await routes(new HotpathServer()).listen(0);
-    const full = await routes(new HotpathServer().use((_c, next) => next())).listen(0);
+    // node:http by name: under `bun test`, listen() would pick Bun.serve.
+    const onNode = (a: HotpathServer) => listen(a.fetch, 0, {}, "node", HotpathServer.definition(a));
+    const direct = await onNode(routes(new HotpathServer()));
+    const full = await onNode(routes(new HotpathServer().use((_c, next) => next())));
     try {
       const requests = [
         "GET /hello/rai", "GET /hello/a%20b", "GET /hello/a%zz", "GET /hello/../json", "GET /hello/%2e%2e/json",

