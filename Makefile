@@ -91,14 +91,14 @@ test-asan: deps wasm $(ASAN_BUILD)/CMakeCache.txt
 	  ASAN_OPTIONS=detect_leaks=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/ubsan \
 	  npx vitest run tests/ts/native/http.test.ts tests/ts/native/vectors.test.ts tests/ts/native/c-server.test.ts \
-	    tests/ts/native/reload.test.ts
+	    tests/ts/native/reload.test.ts tests/ts/native/directive-vectors.test.ts tests/ts/native/fallback.test.ts
 	@if [ -n "$$(ls -A $(ASAN_BUILD)/reports)" ]; then cat $(ASAN_BUILD)/reports/*; echo "sanitizer reports above"; exit 1; fi
 	@echo "hotpath-server under ASan+UBSan: no sanitizer reports"
 
 # hotpath-server (the Release build) under valgrind memcheck, through
-# scripts/valgrind-server.sh, over the routing vectors, the HTTP framing
-# and smuggling cases and VALGRIND_RELOADS reloads under load (about 3
-# minutes). Any memcheck error or definite leak
+# scripts/valgrind-server.sh, over the routing and directive vectors, the
+# handler routes with a real fallback, the HTTP framing and smuggling cases
+# and VALGRIND_RELOADS reloads under load (about 4 minutes). Any memcheck error or definite leak
 # fails it: the server exits 99 (so its test fails), and every log in
 # $(VALGRIND_REPORTS) must say "ERROR SUMMARY: 0 errors".
 VALGRIND_REPORTS := $(BUILD)/valgrind
@@ -108,7 +108,7 @@ test-valgrind: deps native
 	@command -v valgrind >/dev/null || { echo "valgrind is missing: make bootstrap (as root), or apt-get install valgrind"; exit 1; }
 	rm -rf $(VALGRIND_REPORTS) && mkdir -p $(VALGRIND_REPORTS)
 	@status=0; export HOTPATH_SERVER_BINARY=$(CURDIR)/scripts/valgrind-server.sh HOTPATH_VALGRIND_REPORTS=$(CURDIR)/$(VALGRIND_REPORTS); \
-	  npx vitest run tests/ts/native/vectors.test.ts || status=1; \
+	  npx vitest run tests/ts/native/vectors.test.ts tests/ts/native/directive-vectors.test.ts tests/ts/native/fallback.test.ts || status=1; \
 	  npx vitest run tests/ts/native/http.test.ts -t '$(VALGRIND_HTTP_CASES)' || status=1; \
 	  HOTPATH_RELOADS=$(VALGRIND_RELOADS) npx vitest run tests/ts/native/reload.test.ts || status=1; \
 	  logs=$$(ls $(VALGRIND_REPORTS)/*.log 2>/dev/null | wc -l); [ "$$logs" -gt 0 ] || { echo "no valgrind logs in $(VALGRIND_REPORTS)"; exit 1; }; \

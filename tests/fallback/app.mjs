@@ -32,6 +32,7 @@ const handlers = {
   "/dyn/:name": (request, route) => new Response(`hello ${route.params.name}`),
   "/hang/:n": (request, route) =>
     new Promise((resolve) => hanging.push(() => resolve(new Response(`released ${route.params.n}`)))),
+  "/hanging": () => new Response(String(hanging.length)),
   "/release": () => {
     const waiting = hanging;
     hanging = [];
