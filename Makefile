@@ -87,6 +87,7 @@ test-asan: deps wasm $(ASAN_BUILD)/CMakeCache.txt
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 	rm -rf $(ASAN_BUILD)/reports && mkdir -p $(ASAN_BUILD)/reports
+	npx tsc -p tsconfig.build.json  # dist/: the fallback the handler-route suites start
 	HOTPATH_SERVER_BINARY=$(CURDIR)/$(ASAN_BUILD)/hotpath-server \
 	  ASAN_OPTIONS=detect_leaks=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/ubsan \
@@ -107,6 +108,7 @@ VALGRIND_RELOADS ?= 500
 test-valgrind: deps native
 	@command -v valgrind >/dev/null || { echo "valgrind is missing: make bootstrap (as root), or apt-get install valgrind"; exit 1; }
 	rm -rf $(VALGRIND_REPORTS) && mkdir -p $(VALGRIND_REPORTS)
+	npx tsc -p tsconfig.build.json  # dist/: the fallback the handler-route suites start
 	@status=0; export HOTPATH_SERVER_BINARY=$(CURDIR)/scripts/valgrind-server.sh HOTPATH_VALGRIND_REPORTS=$(CURDIR)/$(VALGRIND_REPORTS); \
 	  npx vitest run tests/ts/native/vectors.test.ts tests/ts/native/directive-vectors.test.ts tests/ts/native/fallback.test.ts || status=1; \
 	  npx vitest run tests/ts/native/http.test.ts -t '$(VALGRIND_HTTP_CASES)' || status=1; \
