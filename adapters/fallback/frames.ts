@@ -165,10 +165,13 @@ export function decodeResponseFrame(payload: Uint8Array): ResponseFrame {
 }
 
 /**
- * Cuts a byte stream into frames: push() the bytes as they arrive, get the
- * frames that became whole (their N bytes, prefix taken off), in order.
- * Throws FrameError for a frame longer than `maxFrameBytes`, before any of
- * it is buffered; the stream is lost then.
+ * Cuts a byte stream into frames: push() the bytes as they arrive; each
+ * frame that became whole (its N bytes, prefix taken off) goes to `each`,
+ * in order. Throws FrameError for a frame longer than `maxFrameBytes`, as
+ * soon as its length is in and before any of it is buffered, after every
+ * frame before it went to `each`: whatever the reads, the same frames,
+ * then the same error. The stream is lost after an error (from here or
+ * from `each`).
  */
 export class FrameSplitter {
   #chunks: Uint8Array[] = [];
@@ -182,25 +185,24 @@ export class FrameSplitter {
     return this.#size;
   }
 
-  push(chunk: Uint8Array): Uint8Array[] {
+  push(chunk: Uint8Array, each: (frame: Uint8Array) => void): void {
     if (chunk.length > 0) {
       this.#chunks.push(chunk);
       this.#size += chunk.length;
     }
-    const frames: Uint8Array[] = [];
     for (;;) {
       if (this.#need < 0) {
-        if (this.#size < 4) break;
+        if (this.#size < 4) return;
         const prefix = this.#take(4);
         const n = new DataView(prefix.buffer, prefix.byteOffset, 4).getUint32(0, true);
         if (n > this.maxFrameBytes) throw new FrameError(`frame of ${n} bytes is over the limit of ${this.maxFrameBytes}`);
         this.#need = n;
       }
-      if (this.#size < this.#need) break;
-      frames.push(this.#take(this.#need));
+      if (this.#size < this.#need) return;
+      const frame = this.#take(this.#need);
       this.#need = -1;
+      each(frame);
     }
-    return frames;
   }
 
   /** The next n bytes: a view when one chunk holds them, else a copy. */

@@ -202,29 +202,20 @@ class FallbackConnection {
   }
 
   #received(chunk: Uint8Array): void {
-    let frames: Uint8Array[];
     try {
-      frames = this.#splitter.push(chunk);
+      this.#splitter.push(chunk, (payload) => {
+        const frame = decodeRequestFrame(payload);
+        this.#inFlight++;
+        this.count(1);
+        void this.#respond(frame).then((bytes) => {
+          this.#inFlight--;
+          this.count(-1);
+          if (!this.socket.destroyed) this.socket.write(bytes);
+          if (this.#ending && this.#inFlight === 0) this.socket.end();
+        });
+      });
     } catch (error) {
       this.#lost(error);
-      return;
-    }
-    for (const payload of frames) {
-      let frame: RequestFrame;
-      try {
-        frame = decodeRequestFrame(payload);
-      } catch (error) {
-        this.#lost(error);
-        return;
-      }
-      this.#inFlight++;
-      this.count(1);
-      void this.#respond(frame).then((bytes) => {
-        this.#inFlight--;
-        this.count(-1);
-        if (!this.socket.destroyed) this.socket.write(bytes);
-        if (this.#ending && this.#inFlight === 0) this.socket.end();
-      });
     }
   }
 

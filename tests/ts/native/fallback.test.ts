@@ -355,11 +355,11 @@ describe.skipIf(!ready)("fallback failures: 502, 503, 504, a crash and a restart
       sockets.add(socket);
       const splitter = new FrameSplitter();
       socket.on("data", (chunk) => {
-        for (const payload of splitter.push(chunk)) {
+        splitter.push(chunk, (payload) => {
           const frame = decodeRequestFrame(payload);
           if (garbage) socket.write(Buffer.from([3, 0, 0, 0, 9, 9, 9]));
           else socket.write(encodeResponseFrame({ id: frame.id, status: 200, headers: [["x-fake", "yes"]], body: new TextEncoder().encode(frame.target) }));
-        }
+        });
       });
       socket.on("error", () => {});
     });
