@@ -255,6 +255,7 @@ std::string without_date(const std::string& output) {
     size_t date = output.find("\r\nDate: ", at);
     if (date == std::string::npos) break;
     size_t end = output.find("\r\n", date + 2);
+    if (end == std::string::npos) break;  // "\r\nDate: " at the end of a body: not a field line
     out.append(output, at, date - at);
     at = end;
   }
