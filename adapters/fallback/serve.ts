@@ -39,6 +39,8 @@ import type { Server, Socket } from "node:net";
 
 import { decodeRequestFrame, encodeResponseFrame, type Field, FrameError, FrameSplitter, MAX_FRAME_LENGTH, type RequestFrame } from "./frames.js";
 
+export { FrameError } from "./frames.js";
+
 export interface FallbackRoute {
   /** The route's index in the table (Route::index). */
   index: number;
