@@ -121,6 +121,13 @@ class Reader {
 
 /** Bytes as a byte string (latin1): one char per byte. */
 export function latin1(bytes: Uint8Array): string {
+  // Names and values are short: a plain loop beats spreading into
+  // String.fromCharCode there; long ones go 8 KiB at a time.
+  if (bytes.length <= 64) {
+    let out = "";
+    for (let i = 0; i < bytes.length; ++i) out += String.fromCharCode(bytes[i]!);
+    return out;
+  }
   let out = "";
   for (let i = 0; i < bytes.length; i += 8192) {
     out += String.fromCharCode(...bytes.subarray(i, i + 8192));
@@ -129,6 +136,12 @@ export function latin1(bytes: Uint8Array): string {
 }
 
 function utf8(bytes: Uint8Array): string {
+  // ASCII (most parameters) is its own latin1; TextDecoder for the rest.
+  if (bytes.length <= 64) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length && ascii; ++i) ascii = bytes[i]! < 0x80;
+    if (ascii) return latin1(bytes);
+  }
   return utf8Decoder.decode(bytes);
 }
 

@@ -184,6 +184,7 @@ class FallbackConnection {
   readonly #splitter: FrameSplitter;
   #inFlight = 0;
   #ending = false;
+  #corked = false;
 
   constructor(
     private readonly socket: Socket,
@@ -212,13 +213,31 @@ class FallbackConnection {
         void this.#respond(frame).then((bytes) => {
           this.#inFlight--;
           this.count(-1);
-          if (!this.socket.destroyed) this.socket.write(bytes);
+          this.#write(bytes);
           if (this.#ending && this.#inFlight === 0) this.socket.end();
         });
       });
     } catch (error) {
       this.#lost(error);
     }
+  }
+
+  /**
+   * Answers ready in the same turn of the event loop go out in one write:
+   * the socket is corked at the first and uncorked after the turn's
+   * callbacks and promises have run.
+   */
+  #write(bytes: Uint8Array): void {
+    if (this.socket.destroyed) return;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      setImmediate(() => {
+        this.#corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(bytes);
   }
 
   /** Frames that do not decode: nothing later on this stream can be trusted. */
@@ -304,12 +323,11 @@ async function encodeAnswer(id: number, response: Response, head: boolean): Prom
   const status = response.status;
   const headers: Field[] = [];
   let length: string | null = null;
+  // Headers iterate several Set-Cookie fields one by one (Fetch), in order.
   response.headers.forEach((value, name) => {
-    if (name === "set-cookie") return;
     if (name === "content-length") length = value;
     headers.push([name, value]);
   });
-  for (const cookie of response.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
   let body: Uint8Array = response.body === null ? new Uint8Array(0) : new Uint8Array(await response.arrayBuffer());
   if (head) {
     if (length === null && body.length > 0) headers.push(["content-length", String(body.length)]);
