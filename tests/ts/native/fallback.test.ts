@@ -380,6 +380,42 @@ describe.skipIf(!ready)("fallback failures: 502, 503, 504, a crash and a restart
     }
   });
 
+  it("a fallback that stops reading: the bodies for it pause, then arrive whole once it reads again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hotpath-slowreader-"));
+    const path = join(dir, "slow.sock");
+    const sockets = new Set<Socket>();
+    const fake: Server = createServer((socket) => {
+      sockets.add(socket);
+      socket.pause();  // not reading: frames pile up in the server
+      const splitter = new FrameSplitter();
+      socket.on("data", (chunk) => {
+        splitter.push(chunk, (payload) => {
+          const frame = decodeRequestFrame(payload);
+          socket.write(encodeResponseFrame({ id: frame.id, status: 200, headers: [], body: new TextEncoder().encode(`${frame.body.length} ${sha256(Buffer.from(frame.body))}`) }));
+        });
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => fake.listen(path, resolve));
+    try {
+      const server = await startServer(TABLE, { threads: 1, flags: ["--fallback", `unix:${path}`, "--max-body-bytes", "2000000"] });
+      const bodies = Array.from({ length: 6 }, (_, i) => Buffer.alloc(1_500_000, 0x41 + i));
+      const clients = await Promise.all(bodies.map(() => RawClient.connect(server.port)));
+      clients.forEach((c, i) => void c.write(post("/echo", bodies[i]!)));
+      await sleep(500);
+      expect(clients.every((c) => c.data.length === 0), "nothing is answered while the fallback does not read").toBe(true);
+      for (const socket of sockets) socket.resume();
+      await Promise.all(clients.map((c) => c.waitFor(() => parseResponses(c.data).responses.length === 1, 15_000)));
+      clients.forEach((c, i) => expect(parseAll(c.data)[0]!.text).toBe(`1500000 ${sha256(bodies[i]!)}`));
+      clients.forEach((c) => c.destroy());
+      await server.stop();
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => fake.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("SIGTERM drains: a request waiting on the fallback is answered before the server exits", async () => {
     const app = await FallbackApp.start(TABLE);
     const server = await startServer(TABLE, { flags: ["--fallback", app.flag] });
