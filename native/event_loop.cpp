@@ -379,6 +379,12 @@ void EventLoop::finish(Connection* c) {
   if (c->closed) return;
   bool unsent = c->out_offset < c->out.size();
   bool awaiting = c->session.awaiting_answers();
+  if (stopping_ && c->session.reading() && !unsent && !awaiting && c->in.empty() && !c->session.in_body() &&
+      !c->session.head_pending()) {
+    // Stopping, and everything it asked for is answered (the last of it
+    // by a fallback, maybe): no further request; close now (below).
+    c->session.stop();
+  }
   if (c->read_closed && !unsent && !awaiting) {
     close_connection(c);  // everything answered, and nothing more can come
     return;

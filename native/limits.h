@@ -63,7 +63,7 @@ constexpr size_t kFallbackBackPressureBytes = 4 << 20;
 // When the server stops, requests waiting on a fallback are answered (504
 // at the latest) this long before the grace period ends, so that their
 // answers are written before the loop exits.
-constexpr int64_t kStopAnswerMarginMs = 2 * kTickMs;
+constexpr int64_t kStopAnswerMarginMs = 4 * kTickMs;
 
 // ---- route table reloads (main.cpp) ----
 
