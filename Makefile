@@ -355,7 +355,8 @@ clean:
 
 # ---- fuzzing -----------------------------------------------------------------
 # The libFuzzer targets of tests/fuzz (route-table parser, match+render, HTTP
-# parser with split reads, chunked decoder, both Wasm ABIs built natively)
+# parser with split reads, chunked decoder, both Wasm ABIs built natively,
+# the fallback protocol's frames and what the proxy does with them)
 # under ASan+UBSan, in a build of their own (clang++, HOTPATH_FUZZ=ON; the
 # other builds keep their compiler). Each target is a ctest test labelled
 # "fuzz" that fuzzes for FUZZ_SECONDS seconds; a crash fails it and is saved
