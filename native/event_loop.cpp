@@ -14,16 +14,19 @@
 
 namespace hotpath::native {
 
-// One client connection. Idle connections hold no buffers: requests are
-// parsed straight from the loop's read buffer and answers written from its
-// output buffer; only a partial request or an unsent answer is kept here.
-struct Connection {
-  explicit Connection(SessionContext& context) : session(context, this) {}
+// One client connection: its HTTP/1.1 session (the base: the session a
+// later answer names leads back to its connection with a static_cast, and
+// both live in one allocation) and its socket state. Idle connections hold
+// no buffers: requests are parsed straight from the loop's read buffer and
+// answers written from its output buffer; only a partial request or an
+// unsent answer is kept here.
+struct Connection final : Http1Session {
+  explicit Connection(SessionContext& context) : Http1Session(context) {}
+  Http1Session& session() { return *this; }
   int fd = -1;
   std::string in;    // received bytes the session has not used yet (a request cut short)
   std::string out;   // answer bytes the socket did not take yet
   size_t out_offset = 0;
-  Http1Session session;
   bool read_closed = false;   // the client's FIN arrived
   bool lingering = false;     // our side shut down, draining the client's bytes
   bool closed = false;
@@ -173,16 +176,16 @@ void EventLoop::writable(FallbackChannel& channel) {
 }
 
 void EventLoop::answered(Http1Session& session, uint64_t sequence, std::string_view answer) {
-  Connection* c = static_cast<Connection*>(session.owner());
+  Connection* c = static_cast<Connection*>(&session);
   if (c->closed) return;
-  c->session.complete(sequence, answer, output_for(c));
+  c->session().complete(sequence, answer, output_for(c));
   // Writes it (with every answer it released), and reads on if the queue
   // of answers had paused parsing.
   flush(c);
 }
 
 void EventLoop::resumed(Http1Session& session) {
-  Connection* c = static_cast<Connection*>(session.owner());
+  Connection* c = static_cast<Connection*>(&session);
   if (c->closed) return;
   flush(c);  // reads on from the bytes it kept (and resumes reading the socket)
 }
@@ -193,7 +196,7 @@ void EventLoop::begin_stop() {
   // usual, so pipelined ones are all answered) instead of closing over them.
   for (Connection* c = connections_; c;) {
     Connection* next = c->next;
-    if (c->session.reading() && c->in.empty() && c->out.empty() && !c->session.in_body()) read_ready(c);
+    if (c->session().reading() && c->in.empty() && c->out.empty() && !c->session().in_body()) read_ready(c);
     c = next;
   }
   stopping_ = true;
@@ -211,14 +214,14 @@ void EventLoop::begin_stop() {
   // just sent); busy ones after their current answer.
   for (Connection* c = connections_; c;) {
     Connection* next = c->next;
-    bool busy = !c->in.empty() || !c->out.empty() || c->session.in_body() || c->session.awaiting_answers();
+    bool busy = !c->in.empty() || !c->out.empty() || c->session().in_body() || c->session().awaiting_answers();
     if (!busy) {
       if (!c->lingering) {
-        c->session.stop();
+        c->session().stop();
         finish(c);
       }
     } else {
-      c->session.drain();  // the request in progress is the last one
+      c->session().drain();  // the request in progress is the last one
     }
     c = next;
   }
@@ -275,7 +278,7 @@ void EventLoop::read_ready(Connection* c) {
       return;
     }
   }
-  for (int round = 0; round < kReadRoundsPerEvent && c->session.wants_input(); ++round) {
+  for (int round = 0; round < kReadRoundsPerEvent && c->session().wants_input(); ++round) {
     ssize_t n = read(c->fd, read_buffer_.data(), read_buffer_.size());
     if (n > 0) {
       c->last_activity_ms = monotonic_ms();
@@ -294,7 +297,7 @@ void EventLoop::read_ready(Connection* c) {
     }
     if (n == 0) {
       c->read_closed = true;  // half-close: answer what came before the FIN
-      c->session.end_input();
+      c->session().end_input();
       break;
     }
     if (errno == EAGAIN || errno == EINTR) break;
@@ -311,11 +314,11 @@ void EventLoop::write_ready(Connection* c) { flush(c); }
 // it stopped (they will never be parsed). Keeps the head timer: started
 // when a request head is cut short, cleared once a head is complete.
 void EventLoop::receive(Connection* c, const char* data, size_t length, bool buffered) {
-  const uint64_t before = c->session.requests();
-  size_t used = c->session.receive(data, length, output_for(c));
-  if (c->session.requests() != before) c->request_started_ms = 0;
-  if (c->session.head_pending() && c->request_started_ms == 0) c->request_started_ms = monotonic_ms();
-  if (!c->session.reading()) {
+  const uint64_t before = c->session().requests();
+  size_t used = c->session().receive(data, length, output_for(c));
+  if (c->session().requests() != before) c->request_started_ms = 0;
+  if (c->session().head_pending() && c->request_started_ms == 0) c->request_started_ms = monotonic_ms();
+  if (!c->session().reading()) {
     c->in.clear();
   } else if (buffered) {
     c->in.erase(0, used);
@@ -359,7 +362,7 @@ void EventLoop::flush(Connection* c) {
     c->out.clear();
     if (c->out.capacity() > kKeptOutputCapacityBytes) c->out.shrink_to_fit();
     c->out_offset = 0;
-    if (!c->in.empty() && c->session.wants_input()) {
+    if (!c->in.empty() && c->session().wants_input()) {
       // Parsing had paused (output back-pressure, a full queue of answers
       // that complete later, a paused body): resume with what is buffered.
       std::string buffered;
@@ -378,18 +381,18 @@ void EventLoop::flush(Connection* c) {
 void EventLoop::finish(Connection* c) {
   if (c->closed) return;
   bool unsent = c->out_offset < c->out.size();
-  bool awaiting = c->session.awaiting_answers();
-  if (stopping_ && c->session.reading() && !unsent && !awaiting && c->in.empty() && !c->session.in_body() &&
-      !c->session.head_pending()) {
+  bool awaiting = c->session().awaiting_answers();
+  if (stopping_ && c->session().reading() && !unsent && !awaiting && c->in.empty() && !c->session().in_body() &&
+      !c->session().head_pending()) {
     // Stopping, and everything it asked for is answered (the last of it
     // by a fallback, maybe): no further request; close now (below).
-    c->session.stop();
+    c->session().stop();
   }
   if (c->read_closed && !unsent && !awaiting) {
     close_connection(c);  // everything answered, and nothing more can come
     return;
   }
-  if (!c->session.reading() && !unsent && !c->session.in_body() && !awaiting) {
+  if (!c->session().reading() && !unsent && !c->session().in_body() && !awaiting) {
     if (!c->lingering) {
       // Close gracefully: FIN after our last answer, then drain the client's
       // bytes so the kernel does not answer them with a reset that could
@@ -409,7 +412,7 @@ void EventLoop::update_events(Connection* c) {
   bool paused = unsent && c->out.size() - c->out_offset > kMaxPendingOutputBytes;
   // EPOLLIN/EPOLLRDHUP are level-triggered: once the client's FIN is in they
   // fire forever, so they are only asked for while we still read.
-  if ((c->session.wants_input() || c->lingering) && !paused && !c->read_closed) wanted |= EPOLLIN | EPOLLRDHUP;
+  if ((c->session().wants_input() || c->lingering) && !paused && !c->read_closed) wanted |= EPOLLIN | EPOLLRDHUP;
   if (wanted != c->events) {
     epoll_event ev{};
     ev.events = wanted;
@@ -441,19 +444,19 @@ void EventLoop::sweep(int64_t now) {
       if (now - c->last_activity_ms > kLingerMs) close_connection(c);
     } else if (c->request_started_ms && now - c->request_started_ms > config.header_timeout_ms) {
       std::string answer;
-      c->session.time_out(answer);
+      c->session().time_out(answer);
       ssize_t ignored = send(c->fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       (void)ignored;
       c->request_started_ms = 0;
       c->in.clear();
       finish(c);
-    } else if (c->session.awaiting_answers() && !c->session.in_body()) {
+    } else if (c->session().awaiting_answers() && !c->session().in_body()) {
       // Waiting on a fallback: its own deadline (FallbackProxy::expire)
       // answers, so the connection is not idle (a body that stopped
       // arriving still is).
     } else if (now - c->last_activity_ms > config.idle_timeout_ms) {
       close_connection(c);  // idle keep-alive, or a body that stopped arriving
-    } else if (stopping_ && c->in.empty() && !c->session.in_body()) {
+    } else if (stopping_ && c->in.empty() && !c->session().in_body()) {
       close_connection(c);
     }
     c = next;

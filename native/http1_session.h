@@ -104,9 +104,10 @@ class Http1Session {
     kStopped,          // stop(), or drain() and then a request
   };
 
-  // `owner`: whatever the caller wants to find from the session (the event
-  // loop's connection), given back by owner().
-  explicit Http1Session(SessionContext& context, void* owner = nullptr) : context_(&context), owner_(owner) {}
+  // A caller that must find its connection from a session (an answer that
+  // completes later names only the session) derives its connection from
+  // Http1Session: one allocation, and no pointer back.
+  explicit Http1Session(SessionContext& context) : context_(&context) {}
   ~Http1Session();
   Http1Session(const Http1Session&) = delete;
   Http1Session& operator=(const Http1Session&) = delete;
@@ -136,7 +137,6 @@ class Http1Session {
   void pause_body() { body_paused_ = true; }
   void resume_body() { body_paused_ = false; }
 
-  void* owner() const { return owner_; }
   // More requests may be read.
   bool reading() const { return ending_ == Ending::kReading; }
   // reading(), not so many answers queued that parsing must pause, and
@@ -186,7 +186,6 @@ class Http1Session {
   void flush_due(std::string& out);
 
   SessionContext* context_;
-  void* owner_;
   // slots_[0, queued_): the queued answers, in request order (none on the
   // fast path); the rest are slots already written, kept for their buffers.
   std::vector<Slot> slots_;

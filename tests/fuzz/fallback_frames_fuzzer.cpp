@@ -107,13 +107,12 @@ class Proxied final : public ProxyEvents {
     answers_ = std::make_unique<RouteAnswers>(*tables_, date_, proxy.get());
     context_ = SessionContext{SessionLimits{}, &date_, answers_.get()};
     for (int i = 0; i < kWaiting; ++i) {
-      clients_.push_back(std::make_unique<Client>());
+      clients_.push_back(std::make_unique<Client>(context_));
       Client& c = *clients_.back();
-      c.session = std::make_unique<Http1Session>(context_, &c);
       std::string request = i == 3   ? "HEAD /x/3 HTTP/1.1\r\nHost: f\r\n\r\n"
                             : i == 5 ? "GET /y HTTP/1.1\r\nHost: f\r\n\r\n"
                                      : "GET /x/" + std::to_string(i) + " HTTP/1.1\r\nHost: f\r\n\r\n";
-      c.session->receive(request.data(), request.size(), c.out);
+      c.receive(request.data(), request.size(), c.out);
     }
     FUZZ_CHECK(proxy->channels().size() == 1 && proxy->in_flight() == kWaiting);
     channel = proxy->channels()[0].get();
@@ -131,7 +130,7 @@ class Proxied final : public ProxyEvents {
   }
 
   void answered(Http1Session& session, uint64_t sequence, std::string_view answer) override {
-    Client* c = static_cast<Client*>(session.owner());
+    Client* c = static_cast<Client*>(&session);
     session.complete(sequence, answer, c->out);
   }
   void writable(FallbackChannel&) override {}
@@ -142,8 +141,8 @@ class Proxied final : public ProxyEvents {
   FallbackChannel* channel = nullptr;
 
  private:
-  struct Client {
-    std::unique_ptr<Http1Session> session;
+  struct Client : Http1Session {
+    explicit Client(SessionContext& context) : Http1Session(context) {}
     std::string out;
   };
   FallbackAddress address_;
