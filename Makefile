@@ -90,18 +90,19 @@ test-asan: deps wasm $(ASAN_BUILD)/CMakeCache.txt
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(CTEST) --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 	rm -rf $(ASAN_BUILD)/reports && mkdir -p $(ASAN_BUILD)/reports
+	npx tsc -p tsconfig.build.json  # dist/: the fallback the handler-route suites start
 	HOTPATH_SERVER_BINARY=$(CURDIR)/$(ASAN_BUILD)/hotpath-server \
 	  ASAN_OPTIONS=detect_leaks=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/ubsan \
 	  npx vitest run tests/ts/native/http.test.ts tests/ts/native/vectors.test.ts tests/ts/native/c-server.test.ts \
-	    tests/ts/native/reload.test.ts
+	    tests/ts/native/reload.test.ts tests/ts/native/directive-vectors.test.ts tests/ts/native/fallback.test.ts
 	@if [ -n "$$(ls -A $(ASAN_BUILD)/reports)" ]; then cat $(ASAN_BUILD)/reports/*; echo "sanitizer reports above"; exit 1; fi
 	@echo "hotpath-server under ASan+UBSan: no sanitizer reports"
 
 # hotpath-server (the Release build) under valgrind memcheck, through
-# scripts/valgrind-server.sh, over the routing vectors, the HTTP framing
-# and smuggling cases and VALGRIND_RELOADS reloads under load (about 3
-# minutes). Any memcheck error or definite leak
+# scripts/valgrind-server.sh, over the routing and directive vectors, the
+# handler routes with a real fallback, the HTTP framing and smuggling cases
+# and VALGRIND_RELOADS reloads under load (about 4 minutes). Any memcheck error or definite leak
 # fails it: the server exits 99 (so its test fails), and every log in
 # $(VALGRIND_REPORTS) must say "ERROR SUMMARY: 0 errors".
 VALGRIND_REPORTS := $(BUILD)/valgrind
@@ -110,8 +111,9 @@ VALGRIND_RELOADS ?= 500
 test-valgrind: deps native
 	@command -v valgrind >/dev/null || { echo "valgrind is missing: make bootstrap (as root), or apt-get install valgrind"; exit 1; }
 	rm -rf $(VALGRIND_REPORTS) && mkdir -p $(VALGRIND_REPORTS)
+	npx tsc -p tsconfig.build.json  # dist/: the fallback the handler-route suites start
 	@status=0; export HOTPATH_SERVER_BINARY=$(CURDIR)/scripts/valgrind-server.sh HOTPATH_VALGRIND_REPORTS=$(CURDIR)/$(VALGRIND_REPORTS); \
-	  npx vitest run tests/ts/native/vectors.test.ts || status=1; \
+	  npx vitest run tests/ts/native/vectors.test.ts tests/ts/native/directive-vectors.test.ts tests/ts/native/fallback.test.ts || status=1; \
 	  npx vitest run tests/ts/native/http.test.ts -t '$(VALGRIND_HTTP_CASES)' || status=1; \
 	  HOTPATH_RELOADS=$(VALGRIND_RELOADS) npx vitest run tests/ts/native/reload.test.ts || status=1; \
 	  logs=$$(ls $(VALGRIND_REPORTS)/*.log 2>/dev/null | wc -l); [ "$$logs" -gt 0 ] || { echo "no valgrind logs in $(VALGRIND_REPORTS)"; exit 1; }; \
@@ -356,7 +358,8 @@ clean:
 
 # ---- fuzzing -----------------------------------------------------------------
 # The libFuzzer targets of tests/fuzz (route-table parser, match+render, HTTP
-# parser with split reads, chunked decoder, both Wasm ABIs built natively)
+# parser with split reads, chunked decoder, both Wasm ABIs built natively,
+# the fallback protocol's frames and what the proxy does with them)
 # under ASan+UBSan, in a build of their own (clang++, HOTPATH_FUZZ=ON; the
 # other builds keep their compiler). Each target is a ctest test labelled
 # "fuzz" that fuzzes for FUZZ_SECONDS seconds; a crash fails it and is saved

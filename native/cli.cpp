@@ -26,6 +26,11 @@ const char kUsage[] =
     "  --header-timeout-ms N    complete request head within (default 10000): 408\n"
     "  --idle-timeout-ms N      idle keep-alive connection closed after (default 60000)\n"
     "  --write-timeout-ms N     stalled response closed after (default 30000)\n"
+    "  --fallback ADDRESS       where PROXY routes go: unix:PATH or tcp:HOST:PORT\n"
+    "                           (PROXY_UNIX and PROXY_TCP name their own)\n"
+    "  --fallback-timeout-ms N  no answer from the fallback within (default 30000): 504\n"
+    "  --fallback-max-inflight N  requests waiting on fallbacks (default 1024): 503 beyond\n"
+    "  --fallback-max-response-bytes N  answer frame from a fallback (default 16777216): 502 beyond\n"
     "  --quiet                  no start-up line\n"
     "  --help, --version\n"
     "\n"
@@ -89,7 +94,7 @@ bool parse_arguments(int argc, char** argv, ServerConfig* config, std::string* m
       *message = "hotpath-server " HOTPATH_VERSION "\n";
       *exit_now = true;
       return true;
-    } else if (arg == "--config" || arg == "--host") {
+    } else if (arg == "--config" || arg == "--host" || arg == "--fallback") {
       const char* raw = nullptr;
       if (!next(&raw)) return false;
       std::string text = raw ? raw : value;
@@ -97,7 +102,16 @@ bool parse_arguments(int argc, char** argv, ServerConfig* config, std::string* m
         *message = arg + " needs a value";
         return false;
       }
-      (arg == "--config" ? config->config_path : config->host) = text;
+      (arg == "--config" ? config->config_path : arg == "--host" ? config->host : config->fallback) = text;
+    } else if (arg == "--fallback-timeout-ms") {
+      if (!number(1, 86400000, &n)) return false;
+      config->fallback_timeout_ms = static_cast<uint32_t>(n);
+    } else if (arg == "--fallback-max-inflight") {
+      if (!number(1, 1000000, &n)) return false;
+      config->fallback_max_inflight = static_cast<uint32_t>(n);
+    } else if (arg == "--fallback-max-response-bytes") {
+      if (!number(64, 0xFFFFFFFFull, &n)) return false;
+      config->fallback_max_response_bytes = n;
     } else if (arg == "--port") {
       if (!number(0, 65535, &n)) return false;
       config->port = static_cast<uint16_t>(n);

@@ -14,22 +14,19 @@
 
 namespace hotpath::native {
 
-int64_t monotonic_ms() {
-  timespec now{};
-  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
-}
-
-// One client connection. Idle connections hold no buffers: requests are
-// parsed straight from the loop's read buffer and answers written from its
-// output buffer; only a partial request or an unsent answer is kept here.
-struct Connection {
-  explicit Connection(SessionContext& context) : session(context) {}
+// One client connection: its HTTP/1.1 session (the base: the session a
+// later answer names leads back to its connection with a static_cast, and
+// both live in one allocation) and its socket state. Idle connections hold
+// no buffers: requests are parsed straight from the loop's read buffer and
+// answers written from its output buffer; only a partial request or an
+// unsent answer is kept here.
+struct Connection final : Http1Session {
+  explicit Connection(SessionContext& context) : Http1Session(context) {}
+  Http1Session& session() { return *this; }
   int fd = -1;
   std::string in;    // received bytes the session has not used yet (a request cut short)
   std::string out;   // answer bytes the socket did not take yet
   size_t out_offset = 0;
-  Http1Session session;
   bool read_closed = false;   // the client's FIN arrived
   bool lingering = false;     // our side shut down, draining the client's bytes
   bool closed = false;
@@ -40,14 +37,30 @@ struct Connection {
   Connection* next = nullptr;
 };
 
+namespace {
+
+ProxySettings proxy_settings(SharedState& shared) {
+  ProxySettings settings;
+  settings.fallback = shared.fallback;
+  settings.timeout_ms = shared.config.fallback_timeout_ms;
+  settings.max_inflight = shared.config.fallback_max_inflight;
+  settings.max_response_bytes = shared.config.fallback_max_response_bytes;
+  settings.inflight = &shared.fallback_inflight;
+  return settings;
+}
+
+}  // namespace
+
 EventLoop::EventLoop(SharedState& shared, uint32_t index, std::vector<int> listeners)
     : shared_(shared),
       index_(index),
       listeners_(std::move(listeners)),
+      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
       read_buffer_(kReadChunkBytes),
-      answers_(shared.tables, date_),
+      proxy_(proxy_settings(shared), date_, *this),
+      fallbacks_(epoll_fd_, proxy_),
+      answers_(shared.tables, date_, &proxy_),
       sessions_{SessionLimits{}, &date_, &answers_} {
-  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   spare_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
   // epoll data: a Connection*, or a pointer into sources_ (listeners and the
@@ -68,6 +81,7 @@ EventLoop::EventLoop(SharedState& shared, uint32_t index, std::vector<int> liste
 EventLoop::~EventLoop() {
   while (connections_) close_connection(connections_);
   for (Connection* c : closed_) delete c;
+  fallbacks_.close_all();
   for (int fd : listeners_) close(fd);
   close(epoll_fd_);
   close(wake_fd_);
@@ -87,12 +101,19 @@ void EventLoop::run() {
   for (;;) {
     if (!stopping_ && shared_.stopping.load(std::memory_order_acquire)) begin_stop();
     if (stopping_ && (connections_ == nullptr || monotonic_ms() >= stop_deadline_ms_)) break;
+    // Frames queued while handling the last batch go out in one write per
+    // fallback connection (a failure answers 502, which may queue more).
+    const bool flushed = flush_channels();
     // A quiescent point: no route table is held while blocked, so a reload
     // can free the table it replaced without waiting for this loop.
     shared_.tables.offline(index_);
-    int n = epoll_wait(epoll_fd_, events, kEpollBatch, kTickMs);
+    int n = epoll_wait(epoll_fd_, events, kEpollBatch, flushed ? kTickMs : 0);
     shared_.tables.online(index_);
     for (int i = 0; i < n; ++i) {
+      if (FallbackClient::is_tag(events[i].data.u64)) {
+        fallbacks_.ready(*FallbackClient::from_tag(events[i].data.u64), events[i].events);
+        continue;
+      }
       void* ptr = events[i].data.ptr;
       uintptr_t address = reinterpret_cast<uintptr_t>(ptr);
       uintptr_t first = reinterpret_cast<uintptr_t>(sources_.data());
@@ -133,17 +154,56 @@ void EventLoop::run() {
   shared_.tables.offline(index_);
 }
 
+bool EventLoop::flush_channels() {
+  proxy_.deliver_deferred();
+  // Bounded: each failure answers requests that may forward others, which
+  // are written in the next round (or after an epoll_wait that does not block).
+  for (int round = 0; round < 16 && !dirty_.empty(); ++round) {
+    std::vector<FallbackChannel*> channels;
+    channels.swap(dirty_);
+    for (FallbackChannel* channel : channels) {
+      channel->dirty = false;
+      fallbacks_.flush(*channel);
+    }
+  }
+  return dirty_.empty();
+}
+
+void EventLoop::writable(FallbackChannel& channel) {
+  if (channel.dirty) return;
+  channel.dirty = true;
+  dirty_.push_back(&channel);
+}
+
+void EventLoop::answered(Http1Session& session, uint64_t sequence, std::string_view answer) {
+  Connection* c = static_cast<Connection*>(&session);
+  if (c->closed) return;
+  c->session().complete(sequence, answer, output_for(c));
+  // Writes it (with every answer it released), and reads on if the queue
+  // of answers had paused parsing.
+  flush(c);
+}
+
+void EventLoop::resumed(Http1Session& session) {
+  Connection* c = static_cast<Connection*>(&session);
+  if (c->closed) return;
+  flush(c);  // reads on from the bytes it kept (and resumes reading the socket)
+}
+
 void EventLoop::begin_stop() {
   // Requests the kernel received before the signal, on connections this loop
   // has not read yet, are already received: read and answer them first (as
   // usual, so pipelined ones are all answered) instead of closing over them.
   for (Connection* c = connections_; c;) {
     Connection* next = c->next;
-    if (c->session.reading() && c->in.empty() && c->out.empty() && !c->session.in_body()) read_ready(c);
+    if (c->session().reading() && c->in.empty() && c->out.empty() && !c->session().in_body()) read_ready(c);
     c = next;
   }
   stopping_ = true;
   stop_deadline_ms_ = monotonic_ms() + shared_.config.shutdown_grace_ms;
+  // Requests waiting on a fallback are answered within the grace period
+  // (504 at the latest), early enough for their answers to be written.
+  proxy_.stop_by(stop_deadline_ms_ - kStopAnswerMarginMs);
   for (int fd : listeners_) {
     epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
     close(fd);
@@ -154,14 +214,14 @@ void EventLoop::begin_stop() {
   // just sent); busy ones after their current answer.
   for (Connection* c = connections_; c;) {
     Connection* next = c->next;
-    bool busy = !c->in.empty() || !c->out.empty() || c->session.in_body();
+    bool busy = !c->in.empty() || !c->out.empty() || c->session().in_body() || c->session().awaiting_answers();
     if (!busy) {
       if (!c->lingering) {
-        c->session.stop();
+        c->session().stop();
         finish(c);
       }
     } else {
-      c->session.drain();  // the request in progress is the last one
+      c->session().drain();  // the request in progress is the last one
     }
     c = next;
   }
@@ -218,7 +278,7 @@ void EventLoop::read_ready(Connection* c) {
       return;
     }
   }
-  for (int round = 0; round < kReadRoundsPerEvent && c->session.wants_input(); ++round) {
+  for (int round = 0; round < kReadRoundsPerEvent && c->session().wants_input(); ++round) {
     ssize_t n = read(c->fd, read_buffer_.data(), read_buffer_.size());
     if (n > 0) {
       c->last_activity_ms = monotonic_ms();
@@ -237,7 +297,7 @@ void EventLoop::read_ready(Connection* c) {
     }
     if (n == 0) {
       c->read_closed = true;  // half-close: answer what came before the FIN
-      c->session.end_input();
+      c->session().end_input();
       break;
     }
     if (errno == EAGAIN || errno == EINTR) break;
@@ -254,11 +314,11 @@ void EventLoop::write_ready(Connection* c) { flush(c); }
 // it stopped (they will never be parsed). Keeps the head timer: started
 // when a request head is cut short, cleared once a head is complete.
 void EventLoop::receive(Connection* c, const char* data, size_t length, bool buffered) {
-  const uint64_t before = c->session.requests();
-  size_t used = c->session.receive(data, length, output_for(c));
-  if (c->session.requests() != before) c->request_started_ms = 0;
-  if (c->session.head_pending() && c->request_started_ms == 0) c->request_started_ms = monotonic_ms();
-  if (!c->session.reading()) {
+  const uint64_t before = c->session().requests();
+  size_t used = c->session().receive(data, length, output_for(c));
+  if (c->session().requests() != before) c->request_started_ms = 0;
+  if (c->session().head_pending() && c->request_started_ms == 0) c->request_started_ms = monotonic_ms();
+  if (!c->session().reading()) {
     c->in.clear();
   } else if (buffered) {
     c->in.erase(0, used);
@@ -302,8 +362,9 @@ void EventLoop::flush(Connection* c) {
     c->out.clear();
     if (c->out.capacity() > kKeptOutputCapacityBytes) c->out.shrink_to_fit();
     c->out_offset = 0;
-    if (!c->in.empty() && c->session.wants_input() && !c->session.in_body()) {
-      // Back-pressure had paused parsing: resume with what is buffered.
+    if (!c->in.empty() && c->session().wants_input()) {
+      // Parsing had paused (output back-pressure, a full queue of answers
+      // that complete later, a paused body): resume with what is buffered.
       std::string buffered;
       buffered.swap(c->in);
       receive(c, buffered.data(), buffered.size(), false);
@@ -320,12 +381,18 @@ void EventLoop::flush(Connection* c) {
 void EventLoop::finish(Connection* c) {
   if (c->closed) return;
   bool unsent = c->out_offset < c->out.size();
-  bool awaiting = c->session.awaiting_answers();
+  bool awaiting = c->session().awaiting_answers();
+  if (stopping_ && c->session().reading() && !unsent && !awaiting && c->in.empty() && !c->session().in_body() &&
+      !c->session().head_pending()) {
+    // Stopping, and everything it asked for is answered (the last of it
+    // by a fallback, maybe): no further request; close now (below).
+    c->session().stop();
+  }
   if (c->read_closed && !unsent && !awaiting) {
     close_connection(c);  // everything answered, and nothing more can come
     return;
   }
-  if (!c->session.reading() && !unsent && !c->session.in_body() && !awaiting) {
+  if (!c->session().reading() && !unsent && !c->session().in_body() && !awaiting) {
     if (!c->lingering) {
       // Close gracefully: FIN after our last answer, then drain the client's
       // bytes so the kernel does not answer them with a reset that could
@@ -345,7 +412,7 @@ void EventLoop::update_events(Connection* c) {
   bool paused = unsent && c->out.size() - c->out_offset > kMaxPendingOutputBytes;
   // EPOLLIN/EPOLLRDHUP are level-triggered: once the client's FIN is in they
   // fire forever, so they are only asked for while we still read.
-  if ((c->session.wants_input() || c->lingering) && !paused && !c->read_closed) wanted |= EPOLLIN | EPOLLRDHUP;
+  if ((c->session().wants_input() || c->lingering) && !paused && !c->read_closed) wanted |= EPOLLIN | EPOLLRDHUP;
   if (wanted != c->events) {
     epoll_event ev{};
     ev.events = wanted;
@@ -377,19 +444,24 @@ void EventLoop::sweep(int64_t now) {
       if (now - c->last_activity_ms > kLingerMs) close_connection(c);
     } else if (c->request_started_ms && now - c->request_started_ms > config.header_timeout_ms) {
       std::string answer;
-      c->session.time_out(answer);
+      c->session().time_out(answer);
       ssize_t ignored = send(c->fd, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       (void)ignored;
       c->request_started_ms = 0;
       c->in.clear();
       finish(c);
+    } else if (c->session().awaiting_answers() && !c->session().in_body()) {
+      // Waiting on a fallback: its own deadline (FallbackProxy::expire)
+      // answers, so the connection is not idle (a body that stopped
+      // arriving still is).
     } else if (now - c->last_activity_ms > config.idle_timeout_ms) {
       close_connection(c);  // idle keep-alive, or a body that stopped arriving
-    } else if (stopping_ && c->in.empty() && !c->session.in_body()) {
+    } else if (stopping_ && c->in.empty() && !c->session().in_body()) {
       close_connection(c);
     }
     c = next;
   }
+  proxy_.expire(now);
 }
 
 }  // namespace hotpath::native

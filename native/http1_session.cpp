@@ -13,9 +13,9 @@ constexpr MethodMask kEveryRouteMethod = static_cast<MethodMask>((1u << kRouteAn
 
 }  // namespace
 
-void AnswerStep::body(uint64_t, const char*, size_t) {}
-void AnswerStep::body_end(uint64_t) {}
-void AnswerStep::cancel(uint64_t) {}
+void AnswerStep::body(Http1Session&, uint64_t, const char*, size_t) {}
+void AnswerStep::body_end(Http1Session&, uint64_t) {}
+void AnswerStep::cancel(Http1Session&, uint64_t) {}
 
 // Hands decoded chunk payload to the answer step, never past the body limit
 // (the session answers 413 right after the feed that crossed it).
@@ -37,7 +37,7 @@ class Http1Session::BodyForward final : public http::PayloadSink {
 
 Http1Session::~Http1Session() {
   for (uint32_t i = 0; i < queued_; ++i) {
-    if (slots_[i].later) context_->answers->cancel(slots_[i].sequence);
+    if (slots_[i].later) context_->answers->cancel(*this, slots_[i].sequence);
   }
 }
 
@@ -86,6 +86,7 @@ void Http1Session::start_request(const http::RequestHead& head, const http::Head
     return;
   }
   Request request{};
+  request.session = this;
   request.sequence = sequence;
   request.head = &head;
   request.raw_head = raw;
@@ -167,12 +168,12 @@ size_t Http1Session::frame_body(const char* data, size_t length, std::string& ou
 }
 
 void Http1Session::deliver_body(const char* data, size_t length) {
-  if (body_delivered_ && length) context_->answers->body(body_slot().sequence, data, length);
+  if (body_delivered_ && length) context_->answers->body(*this, body_slot().sequence, data, length);
 }
 
 void Http1Session::end_body(std::string& out) {
   body_ = Body::kNone;
-  if (body_delivered_) context_->answers->body_end(body_slot().sequence);
+  if (body_delivered_) context_->answers->body_end(*this, body_slot().sequence);
   body_slot().body_open = false;
   if (!keep_alive_after_body_) finish(close_requested_ ? Ending::kClosedByRequest : Ending::kStopped);
   flush_due(out);
@@ -197,7 +198,7 @@ void Http1Session::reject_body(uint16_t status, std::string& out) {
   if (slot.later) {
     slot.later = false;
     --awaiting_;
-    context_->answers->cancel(slot.sequence);
+    context_->answers->cancel(*this, slot.sequence);
   }
   slot.body_open = false;
   slot.continue_due = false;

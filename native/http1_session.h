@@ -30,10 +30,13 @@
 
 namespace hotpath::native {
 
+class Http1Session;
+
 // One request, as the session hands it to its answer step. Every pointer
 // points into the bytes given to Http1Session::receive(): valid during the
 // call only (an answer step that answers later copies what it needs).
 struct Request {
+  Http1Session* session;          // the connection's session: with `sequence`, names the answer
   uint64_t sequence;              // 0, 1, 2... on this connection; names its answer slot
   const http::RequestHead* head;  // as parsed: method token, target as sent, version, framing
   const char* raw_head;           // the head's bytes (head->head_length of them), e.g. to forward
@@ -56,18 +59,22 @@ struct AnswerPlan {
 };
 
 // Produces the answer to each request (RouteAnswers for hotpath-server).
+// One answer step serves every session of an event loop: a request is
+// named by its session and its sequence.
 class AnswerStep {
  public:
   // Appends the whole answer to `out` (status line to body), or returns
   // {later: true} and appends nothing.
   virtual AnswerPlan answer(const Request& request, std::string& out) = 0;
-  // Body bytes of request `sequence` (after a plan with read_body).
-  virtual void body(uint64_t sequence, const char* data, size_t length);
+  // Body bytes of request `sequence` (after a plan with read_body). The
+  // step may call session.pause_body() here (back-pressure).
+  virtual void body(Http1Session& session, uint64_t sequence, const char* data, size_t length);
   // The body of request `sequence` is complete.
-  virtual void body_end(uint64_t sequence);
+  virtual void body_end(Http1Session& session, uint64_t sequence);
   // A later answer that will not be written: the request's body was
-  // rejected, or the session ended first. complete() must not be called.
-  virtual void cancel(uint64_t sequence);
+  // rejected, or the session ended first (then it is being destroyed:
+  // only its address may be used). complete() must not be called.
+  virtual void cancel(Http1Session& session, uint64_t sequence);
 
  protected:
   ~AnswerStep() = default;
@@ -97,6 +104,9 @@ class Http1Session {
     kStopped,          // stop(), or drain() and then a request
   };
 
+  // A caller that must find its connection from a session (an answer that
+  // completes later names only the session) derives its connection from
+  // Http1Session: one allocation, and no pointer back.
   explicit Http1Session(SessionContext& context) : context_(&context) {}
   ~Http1Session();
   Http1Session(const Http1Session&) = delete;

@@ -54,6 +54,17 @@ constexpr int kTickMs = 250;
 // Connections accepted per listener event before serving the others.
 constexpr int kAcceptBatch = 64;
 
+// ---- handler routes (FallbackProxy, fallback_client.*) ----
+
+// Unsent request frames on one fallback connection above which the bodies
+// being read for it pause (the fallback is not reading); they resume below
+// half of it.
+constexpr size_t kFallbackBackPressureBytes = 4 << 20;
+// When the server stops, requests waiting on a fallback are answered (504
+// at the latest) this long before the grace period ends, so that their
+// answers are written before the loop exits.
+constexpr int64_t kStopAnswerMarginMs = 4 * kTickMs;
+
 // ---- route table reloads (main.cpp) ----
 
 // While replaced tables wait to be freed, how often the main thread checks

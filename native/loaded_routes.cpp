@@ -38,6 +38,22 @@ std::unique_ptr<LoadedRoutes> load_routes_text(const std::string& text, const st
     loaded->content_type_headers.push_back(
         type.size ? "Content-Type: " + std::string(type.data, type.size) + "\r\n" : std::string());
   }
+  const RouteTable& table = loaded->table;
+  if (table.handler_count) {
+    loaded->upstreams.resize(table.route_count);
+    for (uint32_t i = 0; i < table.route_count; ++i) {
+      const Route& route = *table.routes[i];
+      if (route.kind != kHandlerRoute || route.upstream_kind == kDefaultUpstream) continue;
+      const std::string_view upstream(route.upstream.data, route.upstream.size);
+      std::string why;
+      bool ok = route.upstream_kind == kUnixUpstream ? unix_fallback_address(upstream, &loaded->upstreams[i], &why)
+                                                     : tcp_fallback_address(upstream, &loaded->upstreams[i], &why);
+      if (!ok) {
+        *error = path + ":" + std::to_string(route.line) + ": " + why;
+        return nullptr;
+      }
+    }
+  }
   return loaded;
 }
 

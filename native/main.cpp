@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "event_loop.h"
+#include "fallback_address.h"
 #include "limits.h"
 #include "listener.h"
 #include "loaded_routes.h"
@@ -55,6 +56,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "hotpath-server: %s\n", error.c_str());
     return 1;
   }
+  // Resolved once, here: no event loop ever waits for a name lookup.
+  FallbackAddress fallback;
+  if (!config.fallback.empty() && !parse_fallback_address(config.fallback, &fallback, &error)) {
+    std::fprintf(stderr, "hotpath-server: --fallback: %s\n", error.c_str());
+    return 1;
+  }
   const uint32_t route_count = first->table.route_count;
   const uint32_t threads = config.threads ? config.threads : default_thread_count();
   raise_file_limit(config.max_connections);
@@ -74,7 +81,7 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   RouteTables tables(std::move(first), threads);
-  SharedState shared(config, tables);
+  SharedState shared(config, tables, config.fallback.empty() ? nullptr : &fallback);
   std::vector<std::unique_ptr<EventLoop>> loops;
   std::vector<std::thread> running;
   for (uint32_t t = 0; t < threads; ++t) {

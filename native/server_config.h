@@ -17,6 +17,11 @@ struct ServerConfig {
   uint32_t idle_timeout_ms = 60000;
   uint32_t write_timeout_ms = 30000;
   uint32_t shutdown_grace_ms = 10000;
+  // Handler routes (native/fallback-protocol.md).
+  std::string fallback;                              // --fallback unix:PATH|tcp:HOST:PORT ("" none)
+  uint32_t fallback_timeout_ms = 30000;              // no answer within: 504
+  uint32_t fallback_max_inflight = 1024;             // waiting on fallbacks, whole server: 503 beyond
+  uint64_t fallback_max_response_bytes = 16 << 20;   // a response frame longer: 502
   bool quiet = false;
 };
 

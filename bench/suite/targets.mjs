@@ -50,6 +50,14 @@ const need = {
   module: (ctx, name) => (existsSync(join(ctx.root, "node_modules", name, "package.json")) ? [] : [`node_modules/${name} is missing: run 'npm ci'`]),
 };
 
+// hotpath-server and its fallback (bench/servers/c-core-fallback.mjs) under
+// `runtime`: the script is the process the suite watches, the server its child.
+const fallbackTarget = (ctx, runtime) => ({
+  argv: [runtime, join(ctx.root, "bench/servers/c-core-fallback.mjs")],
+  env: { PORT: String(ctx.port), FAST_SERVER_C_THREADS: String(ctx.cThreads), HOTPATH_SERVER_BINARY: ctx.hotpathServer },
+  startupMs: 15_000,
+});
+
 const bunScript = (script) => (ctx) => ({ argv: [ctx.bun, join(ctx.root, "bench/servers", script)], env: { PORT: String(ctx.port) } });
 
 export const TARGETS = [
@@ -65,6 +73,49 @@ export const TARGETS = [
       const args = ["--config", ctx.table, "--host", "127.0.0.1", "--port", String(ctx.port), "--threads", String(ctx.cThreads), "--quiet"];
       return { hotpath: { binary: ctx.hotpathServer, args }, argv: [ctx.hotpathServer, ...args], startupMs: 10_000 };
     },
+  },
+  {
+    name: "c-core-fallback",
+    description: "build/hotpath-server with bench/c-core.tsv plus PROXY GET /dyn/:name, answered by serveFallback() on Node over a Unix socket (bench/servers/c-core-fallback.mjs; CPU of both processes)",
+    needs: (ctx) => [
+      ...(executable(ctx.hotpathServer) ? [] : [`${ctx.hotpathServer} is missing or not executable: run 'make native'`]),
+      ...need.dist(ctx),
+    ],
+    prepare: (ctx) => fallbackTarget(ctx, process.execPath),
+  },
+  {
+    name: "c-core-fallback-bun",
+    description: "c-core-fallback with serveFallback() on Bun (the same script under bun)",
+    needs: (ctx) => [
+      ...(executable(ctx.hotpathServer) ? [] : [`${ctx.hotpathServer} is missing or not executable: run 'make native'`]),
+      ...need.dist(ctx),
+      ...need.bun(ctx),
+    ],
+    prepare: (ctx) => fallbackTarget(ctx, ctx.bun),
+  },
+  {
+    name: "handler-node",
+    description: "the handler of GET /dyn/:name alone on node:http, a Request built and the Response written as a fetch adapter does (bench/servers/handler-direct.mjs; no other route)",
+    needs: () => [],
+    prepare: (ctx) => ({ argv: [process.execPath, join(ctx.root, "bench/servers/handler-direct.mjs")], env: { PORT: String(ctx.port) } }),
+  },
+  {
+    name: "handler-bun",
+    description: "the handler of GET /dyn/:name alone on Bun.serve (bench/servers/handler-direct.mjs under bun; no other route)",
+    needs: (ctx) => need.bun(ctx),
+    prepare: bunScript("handler-direct.mjs"),
+  },
+  {
+    name: "fast-dyn-node",
+    description: "HotpathServer on node:http with bench/c-core.tsv's routes and GET /dyn/:name as a function handler (bench/servers/fast-dyn.mjs)",
+    needs: (ctx) => need.dist(ctx),
+    prepare: (ctx) => ({ argv: [process.execPath, join(ctx.root, "bench/servers/fast-dyn.mjs")], env: { PORT: String(ctx.port) } }),
+  },
+  {
+    name: "fast-dyn-bun",
+    description: "fast-dyn-node on Bun.serve (bench/servers/fast-dyn.mjs under bun)",
+    needs: (ctx) => [...need.bun(ctx), ...need.dist(ctx)],
+    prepare: bunScript("fast-dyn.mjs"),
   },
   {
     name: "nginx",
@@ -98,7 +149,7 @@ export const TARGETS = [
   },
   {
     name: "fast-handler",
-    description: "HotpathServer on Bun with function handlers (c.text) instead of replies (bench/servers/fast-handler.mjs)",
+    description: "HotpathServer on Bun with function handlers (c.text) instead of replies (bench/servers/fast-dyn.mjs)",
     needs: (ctx) => [...need.bun(ctx), ...need.dist(ctx)],
     prepare: bunScript("fast-handler.mjs"),
   },

@@ -105,7 +105,7 @@ SeenRequest* RecordingAnswers::find(uint64_t sequence) {
   return nullptr;
 }
 
-void RecordingAnswers::body(uint64_t sequence, const char* data, size_t length) {
+void RecordingAnswers::body(native::Http1Session&, uint64_t sequence, const char* data, size_t length) {
   SeenRequest* r = find(sequence);
   if (!r) {
     if (fail) fail("body for an unknown request");
@@ -115,7 +115,7 @@ void RecordingAnswers::body(uint64_t sequence, const char* data, size_t length) 
   r->body.append(data, length);
 }
 
-void RecordingAnswers::body_end(uint64_t sequence) {
+void RecordingAnswers::body_end(native::Http1Session&, uint64_t sequence) {
   SeenRequest* r = find(sequence);
   if (!r || r->complete) {
     if (fail) fail("body_end for an unknown or complete request");
@@ -124,7 +124,7 @@ void RecordingAnswers::body_end(uint64_t sequence) {
   r->complete = true;
 }
 
-void RecordingAnswers::cancel(uint64_t sequence) { cancelled.push_back(sequence); }
+void RecordingAnswers::cancel(native::Http1Session&, uint64_t sequence) { cancelled.push_back(sequence); }
 
 namespace {
 
@@ -255,6 +255,7 @@ std::string without_date(const std::string& output) {
     size_t date = output.find("\r\nDate: ", at);
     if (date == std::string::npos) break;
     size_t end = output.find("\r\n", date + 2);
+    if (end == std::string::npos) break;  // "\r\nDate: " at the end of a body: not a field line
     out.append(output, at, date - at);
     at = end;
   }

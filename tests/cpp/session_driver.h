@@ -52,9 +52,9 @@ class RecordingAnswers final : public native::AnswerStep {
  public:
   explicit RecordingAnswers(native::AnswerStep& inner) : inner_(inner) {}
   native::AnswerPlan answer(const native::Request& request, std::string& out) override;
-  void body(uint64_t sequence, const char* data, size_t length) override;
-  void body_end(uint64_t sequence) override;
-  void cancel(uint64_t sequence) override;
+  void body(native::Http1Session& session, uint64_t sequence, const char* data, size_t length) override;
+  void body_end(native::Http1Session& session, uint64_t sequence) override;
+  void cancel(native::Http1Session& session, uint64_t sequence) override;
 
   std::vector<SeenRequest> requests;
   std::function<bool(const native::Request&)> defer;

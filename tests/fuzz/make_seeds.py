@@ -82,6 +82,43 @@ for line in (src / "tests/conformance/http1-requests.jsonl").read_text().splitli
 add("chunked_decoder", "extensions-trailers",
     cut_header("ext") + b'5;a=b;c="d\\"e"\r\nhello\r\n0\r\nX-T: v\r\n\r\n')
 
+# The fallback protocol: a fallback's stream of response frames for the
+# requests the target keeps waiting on ids 1..8 (fallback_frames_fuzzer.cpp).
+def field_bytes(fields):
+    out = struct.pack("<H", len(fields))
+    for n, v in fields:
+        out += struct.pack("<H", len(n)) + n + struct.pack("<I", len(v)) + v
+    return out
+def response_frame(id, status, fields, body, type=2):
+    payload = bytes([type]) + struct.pack("<IH", id, status) + field_bytes(fields) + struct.pack("<I", len(body)) + body
+    return struct.pack("<I", len(payload)) + payload
+def request_frame(id, route, method, target, fields, params, body):
+    payload = (bytes([1]) + struct.pack("<II", id, route) + struct.pack("<H", len(method)) + method +
+               struct.pack("<I", len(target)) + target + field_bytes(fields) + field_bytes(params) +
+               struct.pack("<I", len(body)) + body)
+    return struct.pack("<I", len(payload)) + payload
+plain = [(b"Content-Type", b"text/plain")]
+add("fallback_frames", "answers-in-order", cut_header("in-order") +
+    b"".join(response_frame(i, 200, plain, b"answer %d" % i) for i in range(1, 9)))
+add("fallback_frames", "answers-out-of-order", cut_header("out-of-order") +
+    b"".join(response_frame(i, 200 + i, [(b"X-N", b"%d" % i)], b"n" * i) for i in (8, 3, 5, 1, 2, 7, 4, 6)))
+add("fallback_frames", "hop-by-hop-and-directives", cut_header("hop") + response_frame(1, 200, [
+    (b"Connection", b"close, x-hop"), (b"X-Hop", b"1"), (b"Transfer-Encoding", b"chunked"), (b"Content-Length", b"99"),
+    (b"Date", b"x"), (b"Server", b"y"), (b"x-app", b"theirs"), (b"Vary", b"Accept"), (b"Set-Cookie", b"a=1"),
+    (b"Set-Cookie", b"b=2")], b"body") + response_frame(3, 200, [(b"Content-Length", b"30")], b"") +
+    response_frame(5, 304, [(b"ETag", b"\"e\"")], b""))
+add("fallback_frames", "bad-answers", cut_header("bad") + response_frame(1, 101, [], b"") +
+    response_frame(2, 200, [(b"X-Evil", b"a\r\nb: c")], b"") + response_frame(4, 200, [(b"Bad Name", b"v")], b"") +
+    response_frame(6, 600, [], b"") + response_frame(99, 200, [], b"unknown id"))
+add("fallback_frames", "oversized-then-valid", cut_header("oversized") + response_frame(2, 200, [], b"x" * 1000) +
+    response_frame(7, 200, plain, b"after"))
+add("fallback_frames", "cut-short", cut_header("cut") + response_frame(1, 200, plain, b"whole") +
+    response_frame(2, 200, plain, b"cut")[:-2])
+add("fallback_frames", "lost-stream", cut_header("lost") + response_frame(1, 200, [], b"ok") +
+    response_frame(2, 200, [], b"", type=1) + response_frame(3, 200, [], b"never"))
+add("fallback_frames", "request-frame", cut_header("request") + request_frame(7, 1, b"POST", b"/x/1?q=1",
+    [(b"Host", b"t"), (b"X-Two", b"a"), (b"x-two", b"b")], [(b"n", b"r\xc3\xa9"), (b"", b"a/b")], b"body"))
+
 # Match render without a table: requests against the target's own table.
 add("match_render", "default-table",
     b"GET /users/%22%3C%3E'x\nPOST /users/1/posts/%3Cb%3E\nHEAD /users/new\nPROPFIND /any/x/y\n"

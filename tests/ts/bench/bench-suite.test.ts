@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { root } from "../support/node-files.js";
 
-const TARGETS = ["c-core", "nginx", "hono", "hono-bun", "fast", "fast-node", "bun-raw", "wasm", "wasm-cluster", "workerd", "wrangler-dev"];
+const TARGETS = ["c-core", "c-core-fallback", "c-core-fallback-bun", "handler-node", "handler-bun", "fast-dyn-node", "fast-dyn-bun", "nginx", "hono", "hono-bun", "fast", "fast-node", "bun-raw", "wasm", "wasm-cluster", "workerd", "wrangler-dev"];
 const hasWrk = spawnSync("wrk", ["-v"]).error === undefined;
 if (!hasWrk) console.warn("bench-suite.test.ts: wrk is not installed (make bootstrap-bench): the suite's runs are skipped");
 
@@ -119,6 +119,19 @@ describe("bench/run.mjs", () => {
     expect(stdout).toMatch(/^\| target \| req\/s \|/m);
     expect(stdout).toMatch(/^\| c-core \| [\d,]+ \| 1\.00× \|/m);
     expect(stderr).toMatch(/c-core: starting/);
+  }, 60_000);
+
+  it.skipIf(!hasWrk)("a 1-second run of c-core-fallback answers its handler route through serveFallback, counting both processes", async () => {
+    const { code, stderr, out } = await suite({ ...smoke, TARGETS: "c-core-fallback", BENCH_PATH: "/dyn/rai", BENCH_EXPECT: "hello rai" });
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(readFileSync(join(out, readdirSync(out).find((f) => f.endsWith(".json"))!), "utf8"));
+    const run = result.targets[0].runs[0];
+    expect(run.valid, run.invalidReason).toBe(true);
+    expect(run.requests).toBeGreaterThan(0);
+    expect(run.non2xx).toBe(0);
+    expect(run.processes, "the fallback and hotpath-server").toBe(2);
+    expect(run.stoppedCleanly).toBe(true);
+    expect(run.serverExit).toBe(0);
   }, 60_000);
 
   it.skipIf(!hasWrk)("fails loudly, writing nothing, when the server binary is missing", async () => {

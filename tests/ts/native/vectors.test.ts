@@ -15,11 +15,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { killAllServers, serverBuilt, startServer, type NativeServer } from "./server.js";
-import { parseAll, show, type HttpResponse } from "../support/http-responses.js";
+import { parseAll, show } from "../support/http-responses.js";
 import { exchange } from "../support/raw-client.js";
 import { SequentialClient } from "../support/sequential-client.js";
 import { routingVectors, tableFiles } from "../support/node-files.js";
 import { tableOf, type RoutingVector } from "../support/vectors.js";
+import { vectorProblems as problems } from "../support/vector-problems.js";
 
 afterAll(killAllServers);
 
@@ -33,22 +34,6 @@ function httpLayerReason(vector: RoutingVector): string | null {
 
 function requestBytes(vector: RoutingVector): string {
   return `${vector.request.method} ${vector.request.path} HTTP/1.1\r\nHost: t\r\n\r\n`;
-}
-
-/** Differences from the vector's expectation ([] when none). */
-function problems(vector: RoutingVector, response: HttpResponse): string[] {
-  const found: string[] = [];
-  const { expect: want } = vector;
-  if (response.status !== want.status) found.push(`status ${response.status}, expected ${want.status}`);
-  for (const [name, value] of Object.entries(want.headers)) {
-    const actual = response.header(name);
-    if (actual !== value) found.push(`${name}: ${JSON.stringify(actual)}, expected ${JSON.stringify(value)}`);
-    if (response.headerCount(name) > 1) found.push(`${name} sent ${response.headerCount(name)} times`);
-  }
-  if (response.text !== want.body) {
-    found.push(`body ${JSON.stringify(response.text.slice(0, 200))}, expected ${JSON.stringify(want.body.slice(0, 200))}`);
-  }
-  return found;
 }
 
 // One group per distinct table text, in file order.
