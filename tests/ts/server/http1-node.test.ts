@@ -1,0 +1,83 @@
+// HotpathServer.listen() on Node (node:http) over real sockets: hotpath-server's
+// socket cases (http1-suite.ts) and what needs a conversation: 100-continue,
+// the connection limit. Vitest on Node only: under `bun test` listen() would
+// run on Bun's node:http, which is not the Node path.
+import { afterAll, describe, expect, it } from "vitest";
+
+import { HotpathServer } from "../../../adapters/index.js";
+import { CASE_TABLE, GET, post } from "../support/http1-cases.js";
+import { completeResponses, countStatusLines, parseAll, show } from "../support/http-responses.js";
+import { RawClient, sleep } from "../support/raw-client.js";
+import { onBun } from "../support/runtime.js";
+import { socketCases, type Listening } from "./http1-suite.js";
+
+const running: Listening[] = [];
+afterAll(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+});
+
+async function start(options: Record<string, number>): Promise<Listening> {
+  const app = HotpathServer.fromRouteTable(CASE_TABLE);
+  const server = await app.listen(0, { hostname: "127.0.0.1", ...options });
+  running.push(server);
+  return server;
+}
+
+describe.skipIf(onBun)("HotpathServer on Node (node:http): hotpath-server's socket cases", () => {
+  socketCases("node", start);
+
+  it("Expect: 100-continue gets HTTP/1.1 100 Continue before the body, then the final answer", async () => {
+    const server = await start({});
+    const client = await RawClient.connect(server.port);
+    try {
+      await client.write(post("Content-Length: 5\r\nExpect: 100-continue\r\n"));
+      expect(await client.waitFor(() => client.data.includes("\r\n\r\n"), 5_000), `no 100 Continue; got ${show(client.data)}`).toBe(true);
+      expect(client.data.toString("latin1")).toMatch(/^HTTP\/1\.1 100 Continue\r\n/);
+      expect(countStatusLines(client.data), "only the interim answer before the body").toBe(1);
+      await client.write("hello");
+      await client.waitFor(() => completeResponses(client.data) >= 1, 5_000);
+      expect(parseAll(client.data, false, false).map((r) => r.status), show(client.data)).toEqual([100, 201]);
+      expect(client.closedByServer).toBe(false);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("maxConnections 4: a fifth connection is closed at once without an answer; after one closes, a new one is served", async () => {
+    const server = await start({ maxConnections: 4 });
+    const clients: RawClient[] = [];
+    try {
+      for (let i = 0; i < 4; ++i) {
+        const c = await RawClient.connect(server.port);
+        clients.push(c);
+        await c.write(GET(`/hello/m${i}`));
+        expect(await c.waitFor(() => completeResponses(c.data) >= 1, 5_000), `connection ${i}: ${show(c.data)}`).toBe(true);
+      }
+      const fifth = await RawClient.connect(server.port);
+      clients.push(fifth);
+      await fifth.write(GET("/hello/fifth"));
+      expect(await fifth.waitForClose(3_000), "the fifth connection is closed").toBe(true);
+      expect(fifth.data.length, `no answer on the fifth: ${show(fifth.data)}`).toBe(0);
+      clients[0]!.destroy();
+      let served = false;
+      for (let i = 0; i < 30 && !served; ++i) {
+        await sleep(100);
+        const c = await RawClient.connect(server.port);
+        clients.push(c);
+        await c.write(GET("/hello/again"));
+        served = (await c.waitFor(() => completeResponses(c.data) >= 1, 1_000)) && parseAll(c.data, false, false)[0]?.text === "hello again";
+        c.destroy();
+      }
+      expect(served, "a connection is served again once one closed").toBe(true);
+    } finally {
+      for (const c of clients) c.destroy();
+    }
+  });
+
+  it("a bad limit is a RangeError naming it, before anything listens", async () => {
+    const app = HotpathServer.fromRouteTable(CASE_TABLE);
+    await expect(app.listen(0, { maxBodyBytes: -1 })).rejects.toThrow(/maxBodyBytes must be an integer from 0 to/);
+    await expect(app.listen(0, { headerTimeoutMs: 0 })).rejects.toThrow(/headerTimeoutMs/);
+    await expect(app.listen(0, { maxHeaderBytes: 1.5 })).rejects.toThrow(/maxHeaderBytes/);
+  });
+});
