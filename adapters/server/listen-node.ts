@@ -13,7 +13,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 
 import type { PlainAnswer } from "./direct-answer.js";
 import type { ServerLimits } from "./limits.js";
-import { admitRequest, guardServer, nodeServerOptions, refuse, RequestBody } from "./node-strict.js";
+import { admitRequest, drain, guardServer, nodeServerOptions, refuse, RequestBody } from "./node-strict.js";
 import { errorResponse } from "./responses.js";
 import { HAS_BODY } from "./strict-request.js";
 import type { BunHandler } from "./bun-types.js";
@@ -69,15 +69,7 @@ export async function listenNode(
 }
 
 function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
-    timer.unref();
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
+  return drain(server, STOP_GRACE_MS);
 }
 
 function nodeHasReusePort(): boolean {

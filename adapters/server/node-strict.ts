@@ -50,6 +50,12 @@ export function nodeServerOptions(limits: ServerLimits): ServerOptions {
  */
 export function guardServer(server: Server, limits: ServerLimits): void {
   server.maxConnections = limits.maxConnections;
+  const open = new Set<Socket>();
+  openSockets.set(server, open);
+  server.on("connection", (socket: Socket) => {
+    open.add(socket);
+    socket.once("close", () => open.delete(socket));
+  });
   // node:http says when a socket has had no traffic for socket.timeout ms
   // (server.timeout, or its keepAliveTimeout between requests); how long it
   // has stalled adds up here, and the stall ends the connection at the
@@ -125,6 +131,35 @@ export function admitRequest(req: IncomingMessage, res: ServerResponse, limits: 
     return -1;
   }
   return verdict;
+}
+
+/**
+ * Stops `server` as hotpath-server stops on SIGTERM: no new connections;
+ * on each open one, what has been parsed is answered (a body being
+ * received first comes in whole), nothing more is parsed, and it closes
+ * with FIN and a linger; what is still open after `graceMs` is closed.
+ * Never a half-written answer unless the grace runs out.
+ */
+export function drain(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    for (const socket of openSockets.get(server) ?? []) quiesce(socket);
+  });
+}
+
+function quiesce(socket: Socket): void {
+  const body = openBodies.get(socket);
+  if (body !== undefined && body.receiving) {
+    void body.end().then(() => quiesce(socket));
+    return;
+  }
+  stopParsing(socket);
+  afterAnswersInFlight(socket, () => linger(socket));
 }
 
 /** Answers `status` with Connection: close, then lingers and closes; nothing after it on the connection is parsed. */
@@ -272,6 +307,8 @@ const refused = new WeakSet<Socket>();
 /** The body being received on a socket (one at a time: HTTP/1.1 is sequential). */
 const openBodies = new WeakMap<Socket, RequestBody>();
 const lingering = new WeakSet<Socket>();
+/** Each guarded server's open connections (for drain). */
+const openSockets = new WeakMap<Server, Set<Socket>>();
 /** How long a socket has had no traffic, as of its last timeout, and its byte count then. */
 const stalls = new WeakMap<Socket, { bytes: number; ms: number }>();
 /** socket.bytesRead when its last request head was in. */

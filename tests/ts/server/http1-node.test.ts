@@ -74,6 +74,31 @@ describe.skipIf(onBun)("HotpathServer on Node (node:http): hotpath-server's sock
     }
   });
 
+  it("stop() drains: what was parsed is answered whole, idle and unfinished connections close, nothing is cut", async () => {
+    const server = await start({});
+    const idle = await RawClient.connect(server.port);
+    const partial = await RawClient.connect(server.port);
+    const busy = await RawClient.connect(server.port);
+    try {
+      await idle.write(GET("/hello/idle"));
+      expect(await idle.waitFor(() => completeResponses(idle.data) >= 1, 5_000)).toBe(true);
+      await partial.write("GET /hello/partial HTTP/1.1\r\nHo");
+      await busy.write(GET("/hello/b1") + GET("/hello/b2") + GET("/hello/b3"));
+      expect(await busy.waitFor(() => completeResponses(busy.data) >= 3, 5_000)).toBe(true);
+      await busy.write(GET("/hello/b4"));
+      await sleep(50);
+      const started = Date.now();
+      await server.stop();
+      expect(Date.now() - started, "stop() resolves once every connection closed, well within its 10 s grace").toBeLessThan(5_000);
+      for (const c of [idle, partial, busy]) expect(await c.waitForClose(3_000)).toBe(true);
+      expect(parseAll(idle.data, false, true).map((r) => r.text)).toEqual(["hello idle"]);
+      expect(partial.data.length, show(partial.data)).toBe(0);
+      expect(parseAll(busy.data, false, true).map((r) => r.text)).toEqual(["hello b1", "hello b2", "hello b3", "hello b4"]);
+    } finally {
+      for (const c of [idle, partial, busy]) c.destroy();
+    }
+  });
+
   it("a bad limit is a RangeError naming it, before anything listens", async () => {
     const app = HotpathServer.fromRouteTable(CASE_TABLE);
     await expect(app.listen(0, { maxBodyBytes: -1 })).rejects.toThrow(/maxBodyBytes must be an integer from 0 to/);
