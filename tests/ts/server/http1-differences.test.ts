@@ -8,6 +8,15 @@ import { corpusDifferenceRows, differenceRows, unknownDifferences } from "../sup
 import { root } from "../support/node-files.js";
 
 const security = readFileSync(`${root}SECURITY.md`, "utf8");
+const readme = readFileSync(`${root}README.md`, "utf8");
+
+/** The limits table (from its marker comment to the first blank line). */
+function limitsTable(doc: string): string {
+  const start = doc.indexOf("<!-- limits table");
+  if (start < 0) throw new Error("no limits table marker");
+  const body = doc.indexOf("\n", start) + 1;
+  return doc.slice(body, doc.indexOf("\n\n", body));
+}
 
 /** The table rows (after the header and separator) of the first table under `heading`. */
 function tableUnder(heading: string): string[] {
@@ -29,6 +38,10 @@ describe("the runtime differences, as SECURITY.md lists them", () => {
   });
   it("SECURITY.md's socket-case table is exactly the differences", () => {
     expect(tableUnder("### The socket cases")).toEqual(differenceRows());
+  });
+  it("README's limits table is SECURITY.md's, row for row", () => {
+    expect(limitsTable(readme)).toBe(limitsTable(security));
+    expect(limitsTable(security)).toContain("| open connections (`maxConnections`, `--max-connections`) |");
   });
   it("SECURITY.md's llhttp-corpus table is exactly the corpus differences", () => {
     expect(tableUnder("### llhttp's corpus over a socket")).toEqual(corpusDifferenceRows());
