@@ -87,7 +87,9 @@ async function serve(fetch: BunHandler, req: IncomingMessage, res: ServerRespons
   try {
     const answer = request === null ? errorResponse(400, "", req.method === "HEAD") : fetch(request);
     // A body past the limit is refused at once (below), whatever the handler does.
-    response = (body === null ? await answer : await Promise.race([answer, body.tooLarge()])) ?? new Response(null);
+    const answered = body === null ? await answer : await Promise.race([answer, body.tooLarge()]);
+    if (answered === undefined) void Promise.resolve(answer).then((late) => late.body?.cancel().catch(() => {}));  // refused meanwhile
+    response = answered ?? new Response(null);
   } catch {
     response = new Response("Internal Server Error", { status: 500, headers: { "content-type": "text/plain; charset=utf-8" } });
   }

@@ -79,6 +79,10 @@ export function guardServer(server: Server, limits: ServerLimits): void {
   });
   server.on("clientError", (error: NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number }, socket: Socket) => {
     if (refused.has(socket)) return;  // already answering a refusal; llhttp repeats its error
+    // node:http times a connection from its start even before its first
+    // byte; hotpath-server's header timeout starts at a head's first byte,
+    // and a silent connection is idle (stallLimit closes it at idleTimeoutMs).
+    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT" && socket.bytesRead === 0) return;
     const status = parseErrorStatus(error);
     stopParsing(socket);
     if (status === null || !socket.writable) {

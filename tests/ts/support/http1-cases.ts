@@ -439,6 +439,10 @@ const timeouts: Http1Case[] = [
     name: "an idle keep-alive connection is closed without a response", group: TIMEOUTS, request: GET("/hello/idle"),
     answers: [hello("idle")], closed: true, timeoutMs: 3_000, elapsedMs: { atLeast: 400 },
   },
+  {
+    name: "a connection that sends nothing is closed at the idle timeout, without an answer (the header timeout starts at a head's first byte)",
+    group: TIMEOUTS, request: "", answers: [], closed: true, timeoutMs: 3_000, elapsedMs: { atLeast: 400 },
+  },
   served(TIMEOUTS, "requests every 200 ms keep the connection past 500 ms (the idle timer restarts)", range(5).map((i) => GET(`/hello/t${i}`)),
     range(5).map((i) => hello(`t${i}`)), { delayMs: 200, settleMs: 100 }),
 ].map(timeoutCase);

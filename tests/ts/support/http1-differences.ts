@@ -124,6 +124,11 @@ export const DIFFERENCES: Readonly<Record<Runtime, readonly Difference[]>> = {
       why: "the head is whole before Bun's fixed head timeout (about 10 s)",
     },
     {
+      case: "a connection that sends nothing is closed at the idle timeout, without an answer (the header timeout starts at a head's first byte)",
+      answers: [], closed: true, timeoutMs: 25_000, elapsedMs: { atLeast: 8_000 },
+      why: "Bun closes a connection that sends nothing at its fixed head timeout (about 10 s), whatever its idle timeout",
+    },
+    {
       case: "an idle keep-alive connection is closed without a response", answers: [{ status: 200, body: "hello idle" }], closed: true,
       timeoutMs: 12_000, elapsedMs: { atLeast: 900 },
       why: "Bun's idle timeout is whole seconds and fires in steps of 4 s (500 ms: closed after about 4 s)",
