@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { HotpathServer } from "../../../adapters/index.js";
 import { CASE_TABLE, GET, post } from "../support/http1-cases.js";
 import { completeResponses, countStatusLines, parseAll, show } from "../support/http-responses.js";
-import { RawClient, sleep } from "../support/raw-client.js";
+import { exchange, RawClient, sleep } from "../support/raw-client.js";
 import { onBun } from "../support/runtime.js";
 import { socketCases, type Listening } from "./http1-suite.js";
 
@@ -97,6 +97,39 @@ describe.skipIf(onBun)("HotpathServer on Node (node:http): hotpath-server's sock
     } finally {
       for (const c of [idle, partial, busy]) c.destroy();
     }
+  });
+
+  it("a handler reading the body: whole within maxBodyBytes; past it the read fails at the limit and the answer is 413 and a close", async () => {
+    const seen: string[] = [];
+    const app = new HotpathServer()
+      .post("/read", async (c) => c.text(`read ${(await c.req.text()).length}`))
+      .post("/stream", async (c) => {
+        let n = 0;
+        try {
+          const reader = c.req.body!.getReader();
+          for (let next = await reader.read(); !next.done; next = await reader.read()) n += next.value.length;
+          seen.push(`complete ${n}`);
+        } catch {
+          seen.push(`failed after ${n}`);
+        }
+        return c.text(`streamed ${n}`);
+      });
+    const server = await app.listen(0, { hostname: "127.0.0.1", maxBodyBytes: 1000 });
+    running.push(server);
+    const chunked = (path: string, sizes: number[]) => [
+      `POST ${path} HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      ...sizes.map((n) => `${n.toString(16)}\r\n${"x".repeat(n)}\r\n`),
+      "0\r\n\r\n",
+    ];
+    const ask = async (parts: string[]) => {
+      const reply = await exchange(server.port, parts, { delayMs: 50, timeoutMs: 3_000, until: (d) => completeResponses(d) >= 1, settleMs: 200 });
+      return { answers: parseAll(reply.data, false, reply.closedByServer).map((r) => `${r.status} ${r.text}`), closed: reply.closedByServer };
+    };
+    expect(await ask(chunked("/read", [500, 500]))).toEqual({ answers: ["200 read 1000"], closed: false });
+    expect(await ask(chunked("/read", [600, 600]))).toEqual({ answers: ["413 Content Too Large"], closed: true });
+    expect(await ask(chunked("/stream", [400, 400]))).toEqual({ answers: ["200 streamed 800"], closed: false });
+    expect(await ask(chunked("/stream", [600, 600]))).toEqual({ answers: ["413 Content Too Large"], closed: true });
+    expect(seen).toEqual(["complete 800", "failed after 600"]);
   });
 
   it("a bad limit is a RangeError naming it, before anything listens", async () => {

@@ -14,6 +14,8 @@ export const bunBinary = `${root}node_modules/.bin/bun`;
 export interface BunServer {
   port: number;
   child: ChildProcess;
+  /** Everything the script printed on stdout so far. */
+  output(): string;
   /** SIGTERM (the script stops the server: in-flight requests finish), then the exit. */
   stop(): Promise<void>;
 }
@@ -30,9 +32,12 @@ export function startBunServer(table: string, options: object = {}, bunFlags: st
   dirs.push(dir);
   const file = join(dir, "routes.tsv");
   writeFileSync(file, table);
-  const child = spawn(bunBinary, [...bunFlags, `${root}tests/bun/serve-table.ts`, file, JSON.stringify(options)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  return startBunScript([...bunFlags, `${root}tests/bun/serve-table.ts`, file, JSON.stringify(options)]);
+}
+
+/** Runs `bun ARGS` (a script of tests/bun/ that prints "listening PORT") and resolves once it listens. */
+export function startBunScript(args: string[]): Promise<BunServer> {
+  const child = spawn(bunBinary, args, { stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   void exited.then(() => children.delete(child));
@@ -47,6 +52,7 @@ export function startBunServer(table: string, options: object = {}, bunFlags: st
         resolve({
           port: Number(m[1]),
           child,
+          output: () => output,
           stop: async () => {
             child.kill("SIGTERM");
             const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
