@@ -132,6 +132,29 @@ describe.skipIf(onBun)("HotpathServer on Node (node:http): hotpath-server's sock
     expect(seen).toEqual(["complete 800", "failed after 600"]);
   });
 
+  it("writeTimeoutMs: an answer the client does not read is closed after it; idleTimeoutMs: so is a body that stopped arriving", async () => {
+    const app = new HotpathServer().get("/big", (c) => c.text("x".repeat(32 << 20))).post("/submit", (c) => c.text("created", 201));
+    const server = await app.listen(0, { hostname: "127.0.0.1", writeTimeoutMs: 500, idleTimeoutMs: 1_500 });
+    running.push(server);
+    const reader = await RawClient.connect(server.port);
+    const stalled = await RawClient.connect(server.port);
+    try {
+      reader.socket.pause();  // never reads: the answer stops moving once the socket buffers are full
+      await reader.write(GET("/big"));
+      const started = Date.now();
+      await stalled.write("POST /submit HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789");
+      expect(await stalled.waitForClose(6_000), "the stalled body's connection is closed").toBe(true);
+      expect(Date.now() - started, "after idleTimeoutMs, not at once").toBeGreaterThanOrEqual(1_400);
+      expect(stalled.data.length, show(stalled.data)).toBe(0);
+      reader.socket.resume();  // by now the server has given up on it: what is read ends in a close
+      expect(await reader.waitForClose(6_000), "the unread answer's connection is closed").toBe(true);
+      expect(reader.data.length, "the answer was cut, not sent whole").toBeLessThan(32 << 20);
+    } finally {
+      reader.destroy();
+      stalled.destroy();
+    }
+  });
+
   it("a bad limit is a RangeError naming it, before anything listens", async () => {
     const app = HotpathServer.fromRouteTable(CASE_TABLE);
     await expect(app.listen(0, { maxBodyBytes: -1 })).rejects.toThrow(/maxBodyBytes must be an integer from 0 to/);
