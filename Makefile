@@ -13,7 +13,8 @@
 #   make test-wasm-toolchains  the wasm and workerd suites on all three builds
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make test-valgrind  hotpath-server under valgrind memcheck (socket suites)
-#   make test-load  load and fault tests of hotpath-server, 10,000 reloads (not in make test)
+#   make test-load  load and fault tests of hotpath-server and of HotpathServer
+#                   on Node and Bun, 10,000 reloads (not in make test)
 #   make fuzz       libFuzzer targets (tests/fuzz) under ASan+UBSan, FUZZ_SECONDS (60) each
 #   make fuzz-differential  the TypeScript router against router.wasm, FUZZ_SECONDS
 #   make bench-router  ns per lookup of the C++ matcher (Google Benchmark)
@@ -122,12 +123,15 @@ test-valgrind: deps native
 	  [ $$status = 0 ] || { echo "socket suites failed under valgrind"; exit 1; }; \
 	  echo "hotpath-server under valgrind memcheck: $$logs processes, 0 errors, no definite leaks"
 
-# Load and fault tests of hotpath-server on 127.0.0.1 (10,000 connections,
-# wrk, slowloris, resets, SIGTERM under load, 10,000 reloads under load):
-# about 2-3 minutes, so not part of `make test`. WRK_SECONDS (default 30)
-# shortens the wrk run, LOAD_RELOADS (default 10000) the reloads.
+# Load and fault tests on 127.0.0.1, one suite (tests/load/load-suite.ts)
+# run against hotpath-server (10,000 connections) and HotpathServer on Node
+# and on Bun (1,000; from dist/, built here): wrk, slowloris, resets, a 1 GB
+# body, SIGTERM under load; and 10,000 reloads under load: about 5 minutes,
+# so not part of `make test`. WRK_SECONDS (default 30) shortens the wrk
+# runs, LOAD_RELOADS (default 10000) the reloads.
 test-load: deps native
 	@command -v wrk >/dev/null || { echo "wrk is missing: make bootstrap (as root), or apt-get install wrk"; exit 1; }
+	npx tsc -p tsconfig.build.json
 	npx vitest run --config vitest.load.config.ts
 
 # ---- router.wasm -------------------------------------------------------------

@@ -1,5 +1,6 @@
-// Load and fault tests of build/hotpath-server (tests/load/, `make test-load`):
-// bounded, loopback only, about 1–2 minutes, so not part of `make test`.
+// Load and fault tests (tests/load/, `make test-load`) of build/hotpath-server
+// and of HotpathServer on Node and Bun: bounded, loopback only, about 5
+// minutes, so not part of `make test`.
 // One file at a time: the tests measure the server, not each other.
 import { defineConfig } from "vitest/config";
 

@@ -26,22 +26,23 @@ import { isReply, type Reply } from "./reply.js";
 import { RouteRecorder } from "./route-recorder.js";
 import { routeTableText, toTableLine, type ReplyRoute } from "./route-table-writer.js";
 import type { RouteMethod } from "./routing/methods.js";
+import { givenLimits, LIMIT_FLAGS, limitsOf, type ServerLimits } from "./server/limits.js";
 
 export { text, json, html, template, jsonTemplate, type Reply } from "./reply.js";
 
-export interface CServerListenOptions {
+/**
+ * Where to listen, and hotpath-server's limits (maxConnections is
+ * --max-connections, maxBodyBytes --max-body-bytes, ...: the options
+ * HotpathServer.listen() takes too, adapters/server/limits.ts), passed on as
+ * its flags.
+ */
+export interface CServerListenOptions extends Partial<ServerLimits> {
   /** Address to bind (default 127.0.0.1): an IP literal or a name (`--host`). */
   hostname?: string;
   /** Event loop threads (`--threads`; default: the server's, physical cores). */
   threads?: number;
   /** The hotpath-server executable (default: env HOTPATH_SERVER_BINARY, else a checkout's build/hotpath-server, else built from the package's sources on first use and cached). */
   binary?: string;
-  /** `--max-connections` */
-  maxConnections?: number;
-  /** `--header-timeout-ms` */
-  headerTimeoutMs?: number;
-  /** `--idle-timeout-ms` */
-  idleTimeoutMs?: number;
 }
 
 export interface RunningCServer {
@@ -110,15 +111,15 @@ export class CServer extends RouteRecorder<Reply> {
 
 function flags(options: CServerListenOptions): string[] {
   const out: string[] = [];
-  const add = (flag: string, value: number | undefined) => {
-    if (value === undefined) return;
-    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${flag} must be a positive integer, got ${value}`);
-    out.push(flag, String(value));
-  };
-  add("--threads", options.threads);
-  add("--max-connections", options.maxConnections);
-  add("--header-timeout-ms", options.headerTimeoutMs);
-  add("--idle-timeout-ms", options.idleTimeoutMs);
+  const threads = options.threads;
+  if (threads !== undefined) {
+    if (!Number.isSafeInteger(threads) || threads < 1) throw new RangeError(`--threads must be a positive integer, got ${threads}`);
+    out.push("--threads", String(threads));
+  }
+  // Checked here with the ranges the server takes, so a bad value is an
+  // error before any process starts; only the limits given are passed on.
+  const limits = limitsOf(options);
+  for (const name of givenLimits(options)) out.push(LIMIT_FLAGS[name], String(limits[name]));
   return out;
 }
 

@@ -11,6 +11,10 @@ export interface BunServeOptions {
   port: number;
   hostname: string;
   reusePort: boolean;
+  /** Bytes; Bun answers 413 past it (a Content-Length at once, a chunked body when it gets there). */
+  maxRequestBodySize?: number;
+  /** Seconds without traffic before Bun closes a connection (at most 255). */
+  idleTimeout?: number;
   routes?: BunRoutes;
   fetch: BunHandler;
   error?: (error: Error) => Response;

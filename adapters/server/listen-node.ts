@@ -10,11 +10,13 @@
  * the GET's Content-Length and sends no body).
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { Readable as ReadableType } from "node:stream";
 
 import { errorResponse, internalError } from "../answer/errors.js";
 import type { Answer } from "../answer/head.js";
 import { writeAnswer } from "../answer/node.js";
+import type { ServerLimits } from "./limits.js";
+import { admitRequest, drain, guardServer, nodeServerOptions, refuse, RequestBody } from "./node-strict.js";
+import { HAS_BODY } from "./strict-request.js";
 import type { BunHandler } from "./bun-types.js";
 import type { RunningServer } from "./types.js";
 
@@ -22,12 +24,6 @@ import type { RunningServer } from "./types.js";
 // holds this module (every importer of @hotpath/server does) but never
 // listens, and wrangler warns about each node: import it can see.
 const NODE_HTTP: string = "node:http";
-const NODE_STREAM: string = "node:stream";
-
-// Targets over 8 KB are the router's to answer (414, shared rules); with
-// Node's default 16 KiB head limit, Node would answer 431 itself for targets
-// of 16 KB and more. Heads over this limit still get Node's 431.
-const MAX_HEAD_BYTES = 64 * 1024;
 
 // In-flight requests get this long to finish on stop() before their
 // connections are closed.
@@ -41,18 +37,25 @@ export async function listenNode(
   port: number,
   hostname: string,
   reusePort: boolean,
+  limits: ServerLimits,
   direct?: DirectAnswer,
 ): Promise<RunningServer> {
   if (reusePort && !nodeHasReusePort()) {
     throw new Error(`reusePort needs Node >= 22.12 or Bun (this is Node ${process.versions.node})`);
   }
-  const [{ createServer }, { Readable }] = await Promise.all([
-    import(NODE_HTTP) as Promise<typeof import("node:http")>,
-    import(NODE_STREAM) as Promise<typeof import("node:stream")>,
-  ]);
-  const server = createServer({ maxHeaderSize: MAX_HEAD_BYTES }, (req, res) => {
-    if (direct === undefined || !answeredDirectly(direct, req, res)) void serve(fetch, req, res, Readable);
-  });
+  const { createServer } = await (import(NODE_HTTP) as Promise<typeof import("node:http")>);
+  // Every request passes hotpath-server's rules and limits first
+  // (node-strict.ts); one with a body is answered once its body is in.
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+    const admitted = admitRequest(req, res, limits);
+    if (admitted < 0) return;
+    if (expectsContinue) res.writeContinue();
+    if (admitted === HAS_BODY) void serve(fetch, req, res, new RequestBody(req, limits.maxBodyBytes));
+    else if (direct === undefined || !answeredDirectly(direct, req, res)) void serve(fetch, req, res, null);
+  };
+  const server = createServer(nodeServerOptions(limits), (req, res) => onRequest(req, res, false));
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, true));
+  guardServer(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen({ port, host: hostname, ...(reusePort ? { reusePort } : {}) }, () => {
@@ -67,15 +70,7 @@ export async function listenNode(
 }
 
 function stop(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
-    timer.unref();
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
+  return drain(server, STOP_GRACE_MS);
 }
 
 function nodeHasReusePort(): boolean {
@@ -83,17 +78,27 @@ function nodeHasReusePort(): boolean {
   return major > 22 || (major === 22 && minor >= 12);
 }
 
-async function serve(fetch: BunHandler, req: IncomingMessage, res: ServerResponse, Readable: typeof ReadableType): Promise<void> {
+async function serve(fetch: BunHandler, req: IncomingMessage, res: ServerResponse, body: RequestBody | null): Promise<void> {
   let response: Response;
   const aborted = new AbortController();
   res.once("close", () => {
     if (!res.writableFinished) aborted.abort();
   });
-  const request = toRequest(req, aborted.signal, Readable);
+  const request = toRequest(req, aborted.signal, body);
   try {
-    response = request === null ? errorResponse(400, "", req.method === "HEAD") : await fetch(request);
+    const answer = request === null ? errorResponse(400, "", req.method === "HEAD") : fetch(request);
+    // A body past the limit is refused at once (below), whatever the handler does.
+    const answered = body === null ? await answer : await Promise.race([answer, body.tooLarge()]);
+    if (answered === undefined) void Promise.resolve(answer).then((late) => late.body?.cancel().catch(() => {}));  // refused meanwhile
+    response = answered ?? new Response(null);
   } catch {
     response = internalError();
+  }
+  if (body !== null && (await body.end()) !== "complete") {
+    void response.body?.cancel().catch(() => {});
+    if (body.refusal === 0) res.destroy();  // the client went away
+    else refuse(req, res, body.refusal);
+    return;
   }
   try {
     await write(response, res);
@@ -123,7 +128,7 @@ function answeredDirectly(direct: DirectAnswer, req: IncomingMessage, res: Serve
   const target = req.url ?? "";
   const method = req.method ?? "";
   if (FETCH_FORBIDDEN.has(method) || !URL_SAFE_TARGET.test(target) || DOT_SEGMENT.test(target)) return false;
-  if (!hostMakesUrl(req.headers.host ?? "localhost")) return false;
+  if (!hostMakesUrl(req.headers.host || "localhost")) return false;
   const answer = direct(method, target);
   if (answer === null) return false;
   writeAnswer(res, answer);
@@ -147,15 +152,17 @@ function hostMakesUrl(host: string): boolean {
 const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/;
 
 /** The Request for a raw request; null when it has no usable target or Host (answered 400). */
-function toRequest(req: IncomingMessage, signal: AbortSignal, Readable: typeof ReadableType): Request | null {
+function toRequest(req: IncomingMessage, signal: AbortSignal, body: RequestBody | null): Request | null {
   const target = req.url ?? "";
-  const host = req.headers.host ?? "localhost";
+  const host = req.headers.host || "localhost";  // an empty Host is valid (RFC 9112 3.2)
   let url: string;
   if (target.startsWith("/")) {
     if (!HOST.test(host)) return null;
     url = `http://${host}${target}`;  // concatenated, never resolved: "//x" stays a path
   } else if (/^https?:\/\//i.test(target)) {
-    url = target;  // absolute form (RFC 9112 3.2.2): its authority wins over Host
+    // absolute form (RFC 9112 3.2.2): its authority wins over Host; its
+    // userinfo, which a Request may not carry, is no part of what is routed.
+    url = target.replace(/^(https?:\/\/)[^/?#@]*@/i, "$1");
   } else {
     return null;  // "*" and other forms name no resource here
   }
@@ -163,13 +170,14 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, Readable: typeof R
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   const method = req.method ?? "GET";
-  const hasBody = method !== "GET" && method !== "HEAD";
+  // Fetch allows no body on GET and HEAD; theirs is read and dropped.
+  const hasBody = body !== null && method !== "GET" && method !== "HEAD";
   try {
     return new Request(url, {
       method,
       headers,
       signal,
-      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+      ...(hasBody ? { body: body.stream, duplex: "half" } : {}),
     } as RequestInit);
   } catch {
     return null;  // a URL or method the Fetch standard refuses

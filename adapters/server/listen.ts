@@ -4,8 +4,10 @@
  */
 import { internalError } from "../answer/errors.js";
 import { bunRoutes } from "./bun-routes.js";
+import { bunServeLimits, strictHandler, strictRoutes } from "./bun-strict.js";
 import { bunRuntime, type BunHandler } from "./bun-types.js";
 import { directAnswer } from "./direct-answer.js";
+import { limitsOf } from "./limits.js";
 import type { AppModel } from "./model.js";
 import type { ListenOptions, RunningServer } from "./types.js";
 
@@ -33,17 +35,20 @@ export async function listen(
       return internalError();
     }
   };
+  // hotpath-server's limits, checked before anything listens.
+  const limits = limitsOf(options);
   const hostname = options.hostname ?? "127.0.0.1";
   const reusePort = options.reusePort ?? false;
   const bun = bunRuntime();
   if (runtime === "bun" || (runtime === "auto" && bun !== undefined)) {
     if (bun === undefined) throw new Error("the bun adapter needs the Bun runtime (typeof Bun is undefined): run under bun, or use adapter \"node\"");
-    const routes = app === undefined ? {} : bunRoutes(app, safe, options.bunStaticResponses === true);
-    const server = bun.serve({ port, hostname, reusePort, routes, fetch: safe, error: () => internalError() });
+    const held = bunServeLimits(limits, options);
+    const routes = app === undefined ? {} : strictRoutes(bunRoutes(app, safe, options.bunStaticResponses === true), limits);
+    const server = bun.serve({ port, hostname, reusePort, ...held, routes, fetch: strictHandler(safe, limits), error: () => internalError() });
     let stopped: Promise<void> | null = null;
     return { port: server.port, stop: () => (stopped ??= Promise.resolve(server.stop()).then(() => {})) };
   }
   const { listenNode } = await import("./listen-node.js");
   const direct = app === undefined ? undefined : (method: string, target: string) => directAnswer(app, method, target);
-  return listenNode(safe, port, hostname, reusePort, direct);
+  return listenNode(safe, port, hostname, reusePort, limits, direct);
 }

@@ -2,6 +2,7 @@
  * The public types of HotpathServer: handlers, middleware and listening.
  */
 import type { Context } from "./context.js";
+import type { ServerLimits } from "./limits.js";
 
 /** A route handler: answers with a Response (or a promise of one). */
 export type Handler = (c: Context) => Response | Promise<Response>;
@@ -22,7 +23,12 @@ export type ErrorHandler = (error: Error, c: Context) => Response | Promise<Resp
 /** Answers for requests no route path matches. */
 export type NotFoundHandler = (c: Context) => Response | Promise<Response>;
 
-export interface ListenOptions {
+/**
+ * Where to listen, and hotpath-server's limits under the names of its flags
+ * (maxHeaderBytes is --max-header-bytes, ...), with its defaults. What each
+ * one does on Node and on Bun: SECURITY.md, "Limits and defaults".
+ */
+export interface ListenOptions extends Partial<ServerLimits> {
   /** Address to bind (default 127.0.0.1). */
   hostname?: string;
   /** SO_REUSEPORT: several processes share the port (Bun; Node >= 22.12). Default false. */

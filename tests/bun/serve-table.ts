@@ -1,15 +1,18 @@
-// Run by Bun (tests/ts/server/vectors.test.ts): serves a route table file
-// with HotpathServer.listen on Bun, on 127.0.0.1, and prints the port.
-//   bun tests/bun/serve-table.ts TABLE.tsv [replies|handlers]
+// Run by Bun (tests/ts/support/bun-server.ts, for vectors.test.ts,
+// http1-bun.test.ts, ...): serves a route table file with
+// HotpathServer.listen on Bun, on 127.0.0.1, and prints the port.
+//   bun tests/bun/serve-table.ts TABLE.tsv [OPTIONS_JSON] [replies|handlers]
+// OPTIONS_JSON: more listen options (limits, timeouts).
 // handlers: a function handler per route (tests/ts/support/handler-app.ts).
 import { readFileSync } from "node:fs";
 
 import { HotpathServer } from "../../adapters/index.js";
 import { handlerApp } from "../ts/support/handler-app.js";
 
-const [table, mode = "replies"] = process.argv.slice(2);
-if (!table) throw new Error("usage: bun tests/bun/serve-table.ts TABLE.tsv [replies|handlers]");
+const [table, options, mode = "replies"] = process.argv.slice(2);
+if (!table) throw new Error("usage: bun tests/bun/serve-table.ts TABLE.tsv [OPTIONS_JSON] [replies|handlers]");
 const text = readFileSync(table, "utf8");
 const app = mode === "handlers" ? handlerApp(text) : HotpathServer.fromRouteTable(text);
-const server = await app.listen(0, { hostname: "127.0.0.1" });
+const server = await app.listen(0, { hostname: "127.0.0.1", ...(options ? JSON.parse(options) : {}) });
 console.log(`listening ${server.port}`);
+process.once("SIGTERM", () => void server.stop().then(() => process.exit(0)));

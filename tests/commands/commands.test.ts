@@ -46,7 +46,11 @@ describe("the original README's commands", () => {
       cwd: root, env: { PORT: String(port), FAST_SERVER_C_THREADS: "3" }, url: `http://127.0.0.1:${port}/hello/c`, body: "hello c", timeoutMs: 240_000,
     });
     running.push(dev);
-    const pid = Number(/hotpath-server \(pid (\d+), 3 threads\)/.exec(dev.output())?.[1]);
+    // The server answers as soon as it listens; the script prints its line
+    // once CServer.listen() has resolved, a moment later.
+    const line = /hotpath-server \(pid (\d+), 3 threads\)/;
+    for (let i = 0; i < 50 && !line.test(dev.output()); ++i) await new Promise((r) => setTimeout(r, 100));
+    const pid = Number(line.exec(dev.output())?.[1]);
     expect(pid, dev.output()).toBeGreaterThan(0);
     const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
     expect(argv.slice(argv.indexOf("--threads"), argv.indexOf("--threads") + 2)).toEqual(["--threads", "3"]);

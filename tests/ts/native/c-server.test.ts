@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { CServer, json, jsonTemplate, template, text, type RunningCServer } from "../../../adapters/c.js";
 import { freePort } from "../../../adapters/hotpath-process.js";
+import { parseAll } from "../support/http-responses.js";
+import { exchange, RawClient } from "../support/raw-client.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fromEnv = process.env["HOTPATH_SERVER_BINARY"];
@@ -75,7 +77,9 @@ describe("CServer before any process starts", () => {
     await expect(app.listen(70000)).rejects.toThrow(RangeError);
     await expect(app.listen(1.5)).rejects.toThrow(RangeError);
     await expect(app.listen(3000, { threads: 0 })).rejects.toThrow(/--threads must be a positive integer/);
-    await expect(app.listen(3000, { idleTimeoutMs: 2.5 })).rejects.toThrow(/--idle-timeout-ms must be a positive integer/);
+    await expect(app.listen(3000, { idleTimeoutMs: 2.5 })).rejects.toThrow(/idleTimeoutMs must be an integer from 1 to 86400000, got 2.5/);
+    await expect(app.listen(3000, { maxHeaderBytes: 100 })).rejects.toThrow(/maxHeaderBytes must be an integer from 256/);
+    await expect(app.listen(3000, { maxBodyBytes: -1 })).rejects.toThrow(/maxBodyBytes/);
     await expect(app.listen(3000, { binary: process.execPath, hostname: "bad\u0000host" })).rejects.toThrow(/null bytes/);
     expect(tableDirs()).toEqual(dirsBefore);
   });
@@ -180,6 +184,33 @@ describe(`hotpath-server (${binary}) over real HTTP`, () => {
     try {
       expect(running.port).toBeGreaterThan(0);
       expect(await (await fetch(`http://127.0.0.1:${running.port}/`)).text()).toBe("zero");
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it("passes the limits on as hotpath-server's flags (maxBodyBytes, maxHeaderBytes, headerTimeoutMs, maxConnections, ...)", async () => {
+    const running = await new CServer().get("/", text("ok")).post("/", text("posted")).listen(0, {
+      threads: 1, maxBodyBytes: 10, maxHeaderBytes: 1024, headerTimeoutMs: 300, idleTimeoutMs: 5_000, writeTimeoutMs: 5_000, maxConnections: 2,
+    });
+    const statuses = async (request: string, timeoutMs = 3_000) => {
+      const reply = await exchange(running.port, request, { timeoutMs });
+      return parseAll(reply.data, false, reply.closedByServer).map((r) => r.status);
+    };
+    try {
+      expect(await statuses("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n0123456789")).toContain(200);
+      expect(await statuses("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n01234567890")).toEqual([413]);
+      expect(await statuses(`GET / HTTP/1.1\r\nHost: t\r\nX-A: ${"a".repeat(1_100)}\r\n\r\n`)).toEqual([431]);
+      expect(await statuses("GET / HTT")).toEqual([408]);
+      const held = [await RawClient.connect(running.port), await RawClient.connect(running.port)];
+      try {
+        const third = await RawClient.connect(running.port);
+        await third.write("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+        expect(await third.waitForClose(3_000), "a third connection is closed at once").toBe(true);
+        expect(third.data.length).toBe(0);
+      } finally {
+        for (const c of held) c.destroy();
+      }
     } finally {
       await running.stop();
     }

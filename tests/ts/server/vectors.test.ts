@@ -3,18 +3,16 @@
 // native routes table), over loopback HTTP. Under `bun test` the node:http
 // suite runs on Bun's node:http (listen() itself would pick Bun.serve, which
 // the last suite covers).
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { METHODS } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+
 import { afterAll, describe, expect, it } from "vitest";
 
 import { HotpathServer } from "../../../adapters/index.js";
 import { listen } from "../../../adapters/server/listen.js";
+import { killBunServers, startBunServer } from "../support/bun-server.js";
 import { httpFetch } from "../support/http-client.js";
 import { handlerApp } from "../support/handler-app.js";
-import { root, routingVectors, tableFiles } from "../support/node-files.js";
+import { routingVectors, tableFiles } from "../support/node-files.js";
 import { onBun } from "../support/runtime.js";
 import { fetchSkipReason, mismatches, tableOf, type RoutingVector } from "../support/vectors.js";
 
@@ -105,48 +103,20 @@ describe("a real Node server with a function handler per route, every fetchable 
   );
 });
 
-const children: ChildProcess[] = [];
-const dir = mkdtempSync(join(tmpdir(), "hotpath-bun-"));
-afterAll(() => {
-  for (const child of children) child.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function startBun(table: string, mode: "replies" | "handlers" = "replies"): Promise<{ port: number; child: ChildProcess }> {
-  const file = join(dir, `table-${children.length}.tsv`);
-  writeFileSync(file, table);
-  // Bun's own HTTP layer refuses request heads over 16 KB with 431 before
-  // any JavaScript runs; the vectors' 16 KB targets must reach the router
-  // (414), as documented in the README.
-  const child = spawn(`${root}node_modules/.bin/bun`, ["--max-http-header-size=65536", `${root}tests/bun/serve-table.ts`, file, mode], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`bun did not start:\n${output}`)), 20_000);
-    child.stdout!.on("data", (d) => {
-      output += d;
-      const m = /listening (\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ port: Number(m[1]), child });
-      }
-    });
-    child.stderr!.on("data", (d) => (output += d));
-    child.once("exit", (code) => reject(new Error(`bun exited ${code}:\n${output}`)));
-  });
-}
+afterAll(killBunServers);
 
 describe("a real Bun server (Bun.serve), every fetchable vector", () => {
   it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
     "%s",
     async (_name, table, vectors) => {
-      const { port, child } = await startBun(table);
+      // Bun's own HTTP layer refuses request heads over 16 KB with 431 before
+      // any JavaScript runs; the vectors' 16 KB targets must reach the router
+      // (414), as documented in the README.
+      const server = await startBunServer(table, {}, ["--max-http-header-size=65536"]);
       try {
-        expect(await overHttp(`http://127.0.0.1:${port}`, vectors)).toEqual({});
+        expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
       } finally {
-        child.kill("SIGTERM");
+        await server.stop();
       }
     },
   );
@@ -156,11 +126,11 @@ describe("a real Bun server with a function handler per route, every fetchable v
   it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
     "%s",
     async (_name, table, vectors) => {
-      const { port, child } = await startBun(table, "handlers");
+      const server = await startBunServer(table, {}, ["--max-http-header-size=65536"], "handlers");
       try {
-        expect(await overHttp(`http://127.0.0.1:${port}`, vectors)).toEqual({});
+        expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
       } finally {
-        child.kill("SIGTERM");
+        await server.stop();
       }
     },
   );

@@ -90,7 +90,8 @@ export async function runCase(port: number, c: Http1Case, server: CaseServer): P
   expect(o.responses.map((r) => r.status), o.ctx).toEqual(c.answers.map((a) => a.status));
   c.answers.forEach((spec, i) => expectAnswer(o.responses[i]!, spec, server, i, o.ctx));
   expect(o.closed, `${c.closed ? "server closes the connection" : "connection stays open"}\n${o.ctx}`).toBe(c.closed);
-  expect(o.data.includes(SMUGGLED_MARKER), `the hidden request is never answered\n${o.ctx}`).toBe(false);
+  if (c.hiddenAnswered === true) expect(o.data.includes(SMUGGLED_MARKER), `the hidden request is answered (a documented difference)\n${o.ctx}`).toBe(true);
+  else expect(o.data.includes(SMUGGLED_MARKER), `the hidden request is never answered\n${o.ctx}`).toBe(false);
   for (const pattern of c.received ?? []) expect(o.data.toString("latin1"), o.ctx).toMatch(pattern);
   if (c.elapsedMs?.atLeast !== undefined) expect(o.elapsedMs, o.ctx).toBeGreaterThanOrEqual(c.elapsedMs.atLeast);
   if (c.elapsedMs?.below !== undefined) expect(o.elapsedMs, o.ctx).toBeLessThan(c.elapsedMs.below);
