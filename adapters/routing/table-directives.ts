@@ -94,6 +94,14 @@ export function parseHeaderStep(kind: "header" | "require", name: string, value:
     return { kind: "header", line, name, value };
   }
   if (value === "") fail(`REQUIRE_HEADER ${quote(name)} needs a non-empty value (the secret a request must send)`);
+  return requireStep(name, value, line);
+}
+
+/**
+ * A REQUIRE_HEADER step, unchecked (parseHeaderStep checks first; the
+ * requireHeader() middleware builds one for values a table cannot hold).
+ */
+export function requireStep(name: string, value: string, line: number): Directive {
   // RFC 9110 section 11.6.1: a 401 names the scheme it wants.
   const challenge = name.toLowerCase() === "authorization" ? value.split(" ")[0] || "Bearer" : "";
   return { kind: "require", line, name: name.toLowerCase(), bytes: byteString(value), challenge };

@@ -480,7 +480,7 @@ describe("middleware", () => {
 
   it("cors() options: a list of origins, credentials, exposed headers, max age", async () => {
     const app = new HotpathServer()
-      .use(cors({ origin: ["https://a.test"], credentials: true, exposeHeaders: ["x-total"], maxAge: 600, allowHeaders: ["content-type"] }))
+      .use(cors({ origin: ["https://a.test", "https://c.test"], credentials: true, exposeHeaders: ["x-total"], maxAge: 600, allowHeaders: ["content-type"] }))
       .get("/", text("ok"));
     const listed = await app.fetch(new Request("http://t/", { headers: { origin: "https://a.test" } }));
     expect(listed.headers.get("access-control-allow-origin")).toBe("https://a.test");
@@ -496,6 +496,13 @@ describe("middleware", () => {
     expect(preflight.headers.get("access-control-max-age")).toBe("600");
     expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type");
     expect(() => cors({ credentials: true })).toThrow(/explicit origin/);
+    // A list of one is that origin alone, as in a table: always sent.
+    const one = new HotpathServer().use(cors({ origin: ["https://a.test"] })).get("/", text("ok"));
+    const unlisted = await one.fetch(new Request("http://t/", { headers: { origin: "https://b.test" } }));
+    expect([unlisted.headers.get("access-control-allow-origin"), unlisted.headers.get("vary")]).toEqual(["https://a.test", "Origin"]);
+    expect(() => cors({ origin: [] })).toThrow(/allows no origin/);
+    expect(() => cors({ methods: ["GET POST"] })).toThrow(/invalid CORS method/);
+    expect(() => cors({ allowHeaders: ["a b"] })).toThrow(/invalid CORS header name/);
     const fn = new HotpathServer().use(cors({ origin: (o) => (o.endsWith(".test") ? o : null) })).get("/", text("ok"));
     expect((await fn.fetch(new Request("http://t/", { headers: { origin: "https://z.test" } }))).headers.get("access-control-allow-origin")).toBe(
       "https://z.test",
@@ -628,12 +635,21 @@ describe("toRouteTable", () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain('route GET "/users/:id": a function handler');
-    expect(message).toContain('route POST "/x": a function handler');
+    // Function handlers are handler routes (PROXY lines); what no table can say is listed.
+    expect(message).not.toContain('route GET "/users/:id"');
     expect(message).toContain('route GET "/braces": the body contains {name}');
-    expect(message).toContain('route GET "/admin/stats": middleware runs for it');
-    expect(message).toContain("use(): app middleware also runs for 404 and 405 answers");
+    expect(message).toContain('use("/admin", requireHeader("authorization")): it runs for 404 answers under that path too');
     expect(message).not.toContain('route GET "/":');
+    const logger: Middleware = async (_c, next) => {
+      await next();
+    };
+    expect(() => toRouteTable(new HotpathServer().use(logger).get("/", text("ok")))).toThrow(
+      /use\(a JavaScript middleware\): app middleware runs for every request, 404 and 405 answers too/,
+    );
+    const grouped = new HotpathServer().use(logger).get("/x", text("x"));
+    expect(() => toRouteTable(new HotpathServer().route("/g", grouped))).toThrow(/route GET "\/g\/x": a JavaScript middleware runs for it/);
+    expect(() => toRouteTable(new HotpathServer().use(cors({ origin: () => "x" })).get("/", text("ok")))).toThrow(/cors\(\): an origin function/);
+    expect(() => toRouteTable(new HotpathServer().use(header("content-type", "x")).get("/", text("ok")))).toThrow(/cannot be set by a directive/);
     expect(() => toRouteTable(new HotpathServer().get("/", text("ok")).notFound((c) => c.text("no", 404)))).toThrow(/notFound\(\)/);
   });
 });

@@ -1,0 +1,141 @@
+// The directive vectors (tests/vectors/directives.jsonl) and their table
+// errors through HotpathServer: an app made by fromRouteTable (with the
+// vectors' handler for handler routes), and the same table written as a user
+// writes it (app.use(cors(...)), header(), requireHeader(), groups,
+// function handlers), each through app.fetch, a real Node server
+// (node:http) and a real Bun server (Bun.serve), over loopback.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { METHODS } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+import { HotpathServer, toRouteTable } from "../../../adapters/index.js";
+import { listen } from "../../../adapters/server/listen.js";
+import { parseTable } from "../../../adapters/routing/table.js";
+import { directiveApp, vectorHandlers } from "../support/directive-apps.js";
+import { httpFetch } from "../support/http-client.js";
+import { directiveErrorVectors, directiveVectors, root } from "../support/node-files.js";
+import { onBun } from "../support/runtime.js";
+import { fetchSkipReason, mismatches, requestFields, tableOf, type RoutingVector } from "../support/vectors.js";
+
+const fetchable = directiveVectors.filter((v) => fetchSkipReason(v) === null);
+const overHttp = fetchable.filter((v) => METHODS.includes(v.request.method));
+const byTable = new Map<string, RoutingVector[]>();
+for (const v of overHttp) byTable.set(tableOf(v, {}), [...(byTable.get(tableOf(v, {})) ?? []), v]);
+const tables = [...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const);
+
+const fromTable = (table: string) => HotpathServer.fromRouteTable(table, { handlers: vectorHandlers(table) });
+const request = (base: string, v: RoutingVector) => new Request(`${base}${v.request.path}`, { method: v.request.method, headers: requestFields(v) });
+
+describe("every directive vector can be fetched", () => {
+  it("skips none", () => {
+    expect(fetchable.length).toBe(directiveVectors.length);
+    expect(overHttp.length).toBe(directiveVectors.length);
+  });
+});
+
+describe.each([
+  ["fromRouteTable", fromTable],
+  ["app.use(cors(), header(), requireHeader()), groups, handlers", directiveApp],
+  ["fromRouteTable, compiled matcher", (table: string) => HotpathServer.fromRouteTable(table, { handlers: vectorHandlers(table), compile: true })],
+] as const)("app.fetch, %s, every directive vector", (_name, make) => {
+  it.each(fetchable.map((v) => [v.id, v] as const))("%s", async (_id, v) => {
+    const app = make(tableOf(v, {}));
+    expect(await mismatches(v, await app.fetch(request("http://app.test", v)))).toEqual([]);
+  });
+});
+
+describe("the two apps write the vectors' tables back", () => {
+  it.each(tables)("%s", (_name, table) => {
+    const written = toRouteTable(directiveApp(table));
+    expect(toRouteTable(fromTable(table))).toBe(written);
+    // Same directives and routes as the table, in the same order.
+    const a = parseTable(table);
+    const b = parseTable(written);
+    expect(b.middleware).toEqual(a.middleware.map((d) => ({ ...d, line: expect.any(Number) })));
+    expect(b.entries.map((e) => [e.value.kind, e.value.method, e.value.path, e.value.directives.map((d) => ({ ...d, line: 0 }))])).toEqual(
+      a.entries.map((e) => [e.value.kind, e.value.method, e.value.path, e.value.directives.map((d) => ({ ...d, line: 0 }))]),
+    );
+  });
+});
+
+async function overLoopback(base: string, vectors: readonly RoutingVector[]): Promise<Record<string, string[]>> {
+  const problems: Record<string, string[]> = {};
+  for (const v of vectors) {
+    const response = await httpFetch(`${base}${v.request.path}`, { method: v.request.method, headers: requestFields(v) });
+    const found = await mismatches(v, response);
+    if (found.length) problems[v.id] = found;
+  }
+  return problems;
+}
+
+describe.each([
+  ["fromRouteTable", fromTable],
+  ["app.use(...) and groups", directiveApp],
+] as const)("a real Node server (node:http), %s, every directive vector", (_name, make) => {
+  it.each(tables)("%s", async (_table, table, vectors) => {
+    const app = make(table);
+    const server = onBun
+      ? await listen(app.fetch, 0, { hostname: "127.0.0.1" }, "node", HotpathServer.definition(app))
+      : await app.listen(0, { hostname: "127.0.0.1" });
+    try {
+      expect(await overLoopback(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+const children: ChildProcess[] = [];
+const dir = mkdtempSync(join(tmpdir(), "hotpath-bun-directives-"));
+afterAll(() => {
+  for (const child of children) child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function startBun(table: string, mode: string): Promise<{ port: number; child: ChildProcess }> {
+  const file = join(dir, `table-${children.length}.tsv`);
+  writeFileSync(file, table);
+  const child = spawn(`${root}node_modules/.bin/bun`, ["--max-http-header-size=65536", `${root}tests/bun/serve-table.ts`, file, mode], { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`bun did not start:\n${output}`)), 20_000);
+    child.stdout!.on("data", (d) => {
+      output += d;
+      const m = /listening (\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ port: Number(m[1]), child });
+      }
+    });
+    child.stderr!.on("data", (d) => (output += d));
+    child.once("exit", (code) => reject(new Error(`bun exited ${code}:\n${output}`)));
+  });
+}
+
+describe.each(["directives", "directive-app"])("a real Bun server (Bun.serve), %s, every directive vector", (mode) => {
+  it.each(tables)("%s", async (_name, table, vectors) => {
+    const { port, child } = await startBun(table, mode);
+    try {
+      expect(await overLoopback(`http://127.0.0.1:${port}`, vectors)).toEqual({});
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
+
+describe("fromRouteTable, every directive table error", () => {
+  it.each(directiveErrorVectors.map((v) => [v.id, v] as const))("%s", (_id, v) => {
+    let error: unknown;
+    try {
+      HotpathServer.fromRouteTable(v.table);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: "RouteTableError", line: v.line });
+    expect((error as Error).message).toContain(v.message_contains);
+  });
+});
