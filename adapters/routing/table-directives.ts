@@ -7,6 +7,7 @@
 import type { CorsPolicy, Directive } from "./directives.js";
 import { headerIsSettable } from "./directives.js";
 import { excerpt } from "./message.js";
+import { byteString } from "./utf8.js";
 
 /** Throws RouteTableError for the current line. */
 export type Fail = (reason: string) => never;
@@ -18,12 +19,6 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const utf8 = new TextEncoder();
 
 const quote = (text: string): string => excerpt(text);
-
-function byteString(text: string): string {
-  let out = "";
-  for (const byte of utf8.encode(text)) out += String.fromCharCode(byte);
-  return out;
-}
 
 /** Where a handler route's answer comes from on hotpath-server. */
 export type Upstream = { kind: "default" } | { kind: "unix"; path: string } | { kind: "tcp"; address: string };

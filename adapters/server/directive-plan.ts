@@ -17,6 +17,7 @@
 import type { Directive, DirectiveTable, HeaderFields, HeaderLookup } from "../routing/directives.js";
 import { headerSetFields, neededHeaders } from "../routing/directives.js";
 import { MAX_CHAIN_STEPS, MAX_MIDDLEWARE_ROUTE, MAX_NEEDED_HEADERS } from "../routing/limits.js";
+import { byteString } from "../routing/utf8.js";
 import { directiveInfo, type DirectiveInfo } from "./middleware/directive.js";
 import { inScope, pathSegments, type Layer } from "./prefix.js";
 import type { Middleware } from "./types.js";
@@ -116,7 +117,8 @@ export function planDirectives(appLayers: readonly Layer[], records: readonly { 
   const fields = (set: number): HeaderFields => {
     if (set === 0 || table === null) return NONE;
     let found = decoded.get(set);
-    if (found === undefined) decoded.set(set, (found = Object.freeze(headerSetFields(table, set))));
+    // Values as byte strings of their UTF-8, the bytes a table sends.
+    if (found === undefined) decoded.set(set, (found = Object.freeze(headerSetFields(table, set).map(([name, value]) => [name, byteString(value)] as const))));
     return found;
   };
   const scoped = appChain.some((layer) => layer.prefix !== null) || chains.some((chain) => chain.some((layer) => layer.prefix !== null));

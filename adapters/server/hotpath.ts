@@ -8,9 +8,10 @@
  * - "c": declarative routes only (function handlers and middleware throw when
  *   added); listen starts hotpath-server on toRouteTable's routes (CServer).
  *   Its fetch is the TypeScript router, with the same answers.
- * - "wasm": declarative routes only; fetch is router.wasm's fast ABI
- *   (createFastWasmFetch) on toRouteTable's routes; listen serves that
- *   fetch on Bun or Node.
+ * - "wasm": fetch is router.wasm's fast ABI (createFastWasmFetch) on the
+ *   app's table: the core answers declarative routes and directives,
+ *   function handlers and JavaScript middleware run around it as on
+ *   HotpathServer; listen serves that fetch on Bun or Node.
  */
 import type { CServerListenOptions, RunningCServer } from "../c.js";
 import type { RouteMethod } from "../routing/methods.js";
@@ -18,12 +19,13 @@ import type { LruCacheOptions } from "../lru-cache.js";
 import type { Reply } from "../reply.js";
 import { RouteRecorder } from "../route-recorder.js";
 import { toTableLine } from "../route-table-writer.js";
-import { createFastWasmFetch, type FastWasmFetch } from "../wasm/fast-fetch.js";
+import { createWasmHost, type FastWasmFetch, type WasmHostHooks } from "../wasm/fast-fetch.js";
 import { HotpathServer, type RouteTarget } from "./app.js";
 import { listen } from "./listen.js";
+import type { AppModel } from "./model.js";
 import type { Layer } from "./prefix.js";
-import { toRouteTable } from "./route-table.js";
-import type { ListenOptions, Middleware, NotFoundHandler, RunningServer } from "./types.js";
+import { routeTableOf, toRouteTable } from "./route-table.js";
+import type { Handler, ListenOptions, Middleware, NotFoundHandler, RunningServer } from "./types.js";
 
 export interface WasmAdapterChoice {
   adapter: "wasm";
@@ -110,12 +112,19 @@ export class HotpathCServer extends TableOnlyServer {
   }
 }
 
-export class HotpathWasmServer extends TableOnlyServer {
-  protected readonly where = "router.wasm (adapter \"wasm\")";
+/**
+ * A HotpathServer whose requests router.wasm routes: the core answers the
+ * declarative routes and the directives (cors(), header(),
+ * requireHeader()) itself, with its cache; function handlers run with the
+ * Context HotpathServer gives them; JavaScript middleware, notFound and
+ * onError run as on HotpathServer, around the core's answers where they
+ * apply.
+ */
+export class HotpathWasmServer extends HotpathServer {
   readonly #instance: WebAssembly.Instance;
   readonly #cache: LruCacheOptions | false | undefined;
-  #wasm: FastWasmFetch | null = null;
-  #loaded = -1;  // the route count of the table in #wasm
+  #host: FastWasmFetch<Response | Promise<Response>> | null = null;
+  #version = -1;  // the app definition loaded into #host
 
   constructor(options: WasmAdapterChoice) {
     super();
@@ -130,20 +139,33 @@ export class HotpathWasmServer extends TableOnlyServer {
     this.#cache = options.cache;
   }
 
-  /** router.wasm's answer, on the routes defined so far (loaded into the instance when they change). */
-  override readonly fetch = (request: Request): Response => {
-    const count = HotpathServer.definition(this).records.length;
-    if (this.#wasm === null || this.#loaded !== count) {
-      const routes = toRouteTable(this);
-      if (this.#wasm === null) {
-        this.#wasm = createFastWasmFetch({ instance: this.#instance, routes, ...(this.#cache !== undefined ? { cache: this.#cache } : {}) });
-      } else {
-        this.#wasm.loadRoutes(routes);
-      }
-      this.#loaded = count;
-    }
-    return this.#wasm.fetch(request);
+  /** router.wasm's answer, on the app as defined so far (its table loaded into the instance when it changes). */
+  override readonly fetch = (request: Request): Response | Promise<Response> => {
+    const model = HotpathServer.definition(this);
+    if (this.#host === null || this.#version !== model.version) this.#load(model);
+    return this.#host!.fetch(request);
   };
+
+  #load(model: AppModel): void {
+    const routes = routeTableOf(model, "wasm");
+    const plan = model.plan();
+    const handlers: Record<string, Handler> = {};
+    for (const { method, path, target } of model.records) if (typeof target === "function") handlers[`${method} ${path}`] = target;
+    const { notFound, onError, customNotFound } = HotpathServer.errorHandlers(this);
+    const hooks: WasmHostHooks = {
+      onError,
+      notFound,
+      customNotFound,
+      chainFor: plan.chainFor,
+      hasChain: plan.appChain.length > 0 || model.records.some((_, i) => plan.routeChain(i).length > 0),
+      routeStatus: (route) => {
+        const target = model.records[route]?.target;
+        return target === undefined || typeof target === "function" ? 0 : target.status;
+      },
+    };
+    this.#host = createWasmHost({ instance: this.#instance, routes, handlers, ...(this.#cache !== undefined ? { cache: this.#cache } : {}) }, hooks);
+    this.#version = model.version;
+  }
 
   override listen(port: number, options: ListenOptions = {}): Promise<RunningServer> {
     return listen(this.fetch, port, options, "auto");

@@ -14,7 +14,7 @@
 import { answerHead, answerResponse, type HeaderField } from "../../answer/head.js";
 import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../../routing/answer.js";
 import { evaluateDirectives, headerSetFields, type Directive, type DirectiveTable, type HeaderFields } from "../../routing/directives.js";
-import { utf8Length } from "../../routing/utf8.js";
+import { byteString, utf8Length } from "../../routing/utf8.js";
 import type { Context } from "../context.js";
 import type { Middleware } from "../types.js";
 
@@ -85,7 +85,7 @@ export function runStep(
   extra?: HeaderField,
 ): Response | Promise<void> {
   const outcome = evaluateDirectives(table, -1, c.req.method, requestHeader(c));
-  let fields = headerSetFields(table, outcome.headerSet);
+  let fields: HeaderFields = headerSetFields(table, outcome.headerSet).map(([name, value]) => [name, byteString(value)] as const);
   if (adjust !== undefined) fields = adjust(fields);
   if (outcome.status !== 0) return directiveResponse(outcome.status, fields, outcome.echo, false);
   for (const [name, value] of fields) c.header(name, value, { append: name.toLowerCase() === "vary" });
@@ -123,8 +123,9 @@ export function fromDirective(d: Directive): Middleware {
   let name: string;
   if (d.kind === "header") {
     name = `header(${JSON.stringify(d.name)})`;
+    const bytes = byteString(d.value);
     fn = async (c, next) => {
-      c.header(d.name, d.value);
+      c.header(d.name, bytes);
       await next();
     };
   } else {

@@ -41,10 +41,9 @@ export function helperOf(d: Directive): Middleware {
   });
 }
 
-/** The table as an app of app.use(), groups and handlers (not fromRouteTable). */
-export function directiveApp(table: string): HotpathServer {
+/** The table as an app of app.use(), groups and handlers (not fromRouteTable), on `app` (default a new HotpathServer). */
+export function directiveApp<App extends HotpathServer>(table: string, app: App = new HotpathServer() as App): App {
   const parsed = parseTable(table);
-  const app = new HotpathServer();
   for (const d of parsed.middleware) app.use(helperOf(d));
   for (const { value } of parsed.entries) {
     const target = value.kind === "handler" ? vectorHandler(value.path) : template(value.body, value.status, value.contentType);
