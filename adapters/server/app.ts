@@ -18,7 +18,7 @@
  * goes through the middleware chain (compose.ts).
  */
 import { errorResponse, internalError } from "../answer/errors.js";
-import { answerResponse } from "../answer/head.js";
+import { answerResponse, type HeaderField } from "../answer/head.js";
 import { evaluateDirectives } from "../routing/directives.js";
 import type { RouteMethod } from "../routing/methods.js";
 import { parsePattern } from "../routing/pattern.js";
@@ -273,10 +273,12 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
     return this.#run(request, target, match, chain ?? [], fields);
   }
 
-  readonly #serve = (value: RouteValue, request: Request, target: string, params: Params): Response | Promise<Response> =>
-    value.reply !== null
-      ? replyResponse(value.reply, params, false)
-      : callHandler(value.handler!, new Context(request, target, params, this.#notFoundAnswer), false, this.#errorAnswer);
+  readonly #serve = (value: RouteValue, request: Request, target: string, params: Params, fields: readonly HeaderField[]): Response | Promise<Response> => {
+    if (value.reply !== null) return replyResponseWith(value.reply, params, false, fields);
+    const c = new Context(request, target, params, this.#notFoundAnswer);
+    c.useFields(fields);
+    return callHandler(value.handler!, c, false, this.#errorAnswer);
+  };
 
   async #run(request: Request, target: string, match: Match<RouteValue>, layers: readonly Middleware[], fields: ReturnType<DirectivePlan["fields"]>): Promise<Response> {
     const c = new Context(request, target, match.params, this.#notFoundAnswer);

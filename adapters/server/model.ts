@@ -5,6 +5,7 @@
  * the direct-answer decision and the table writer import it, and it imports
  * none of them, so no module needs the class to know the shape of an app.
  */
+import type { HeaderField } from "../answer/head.js";
 import type { RouteMethod } from "../routing/methods.js";
 import type { Params, Router } from "../routing/router.js";
 import type { Reply } from "../reply.js";
@@ -47,8 +48,9 @@ export interface AppModel {
   readonly version: number;
   /**
    * The answer to a GET request already routed to `value` with `params`,
-   * when no middleware applies (what fetch does next): for listeners whose
-   * runtime matched the route itself (Bun's routes table).
+   * when no JavaScript middleware applies (what fetch does next), with the
+   * directives' fields of that route (when they read no request header):
+   * for listeners whose runtime matched the route itself (Bun's routes table).
    */
-  serve(value: RouteValue, request: Request, target: string, params: Params): Response | Promise<Response>;
+  serve(value: RouteValue, request: Request, target: string, params: Params, fields: readonly HeaderField[]): Response | Promise<Response>;
 }

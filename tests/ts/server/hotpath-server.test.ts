@@ -686,6 +686,26 @@ describe("Bun's native routes table (the entries listen hands to Bun.serve)", ()
     expect(bunRoutes(definition(new HotpathServer().use(cors()).get("/", text("ok"))), fallback, false)).toEqual({});
   });
 
+  it("holds routes under header() directives (one field set per route), with their fields; never under cors() or requireHeader()", async () => {
+    const app = new HotpathServer()
+      .use(header("x-app", "demo"))
+      .get("/", text("ok"))
+      .get("/u/:id", (c) => c.text(`u ${c.params["id"]}`))
+      .route("", new HotpathServer().use(header("x-route", "r")).get("/r", text("r")));
+    const routes = bunRoutes(definition(app), fallback, false);
+    expect(Object.keys(routes).sort()).toEqual(["/", "/r", "/u/:id"]);
+    const root = await (routes["/"]!.GET as (r: Request) => Response)(new Request("http://t/"));
+    expect([await root.text(), root.headers.get("x-app")]).toEqual(["ok", "demo"]);
+    const r = await (routes["/r"]!.GET as (r: Request) => Response)(new Request("http://t/r"));
+    expect([r.headers.get("x-app"), r.headers.get("x-route")]).toEqual(["demo", "r"]);
+    const request = Object.assign(new Request("http://t/u/7"), { params: { id: "7" } });
+    const u = await (routes["/u/:id"]!.GET as (r: Request) => Response | Promise<Response>)(request);
+    expect([await u.text(), u.headers.get("x-app")]).toEqual(["u 7", "demo"]);
+    expect(bunRoutes(definition(new HotpathServer().use(requireHeader("x", "y")).get("/", text("ok"))), fallback, false)).toEqual({});
+    const logged = new HotpathServer().use(header("x-app", "demo")).use(async (_c, next) => next()).get("/", text("ok"));
+    expect(bunRoutes(definition(logged), fallback, false)).toEqual({});
+  });
+
   it("leaves out a parameter route that another GET, HEAD or ANY route overlaps", () => {
     const app = new HotpathServer()
       .get("/hello/:name", template("hello {name}"))
