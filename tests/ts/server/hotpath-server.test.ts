@@ -795,7 +795,7 @@ describe("Hotpath({ adapter })", () => {
     }
   });
 
-  it("c: refuses function handlers with CServer's error, and middleware", () => {
+  it("c: refuses function handlers with CServer's error, and middleware other than directives", () => {
     const app = Hotpath({ adapter: "c" });
     let cServerMessage = "";
     try {
@@ -805,10 +805,16 @@ describe("Hotpath({ adapter })", () => {
     }
     expect(cServerMessage).toMatch(/function handlers are not supported/);
     expect(() => app.get("/x", () => new Response("x"))).toThrow(cServerMessage);
-    expect(() => app.use(cors())).toThrow(/middleware cannot run/);
+    // Route-table directives are the native server's; other middleware is refused when added.
+    app.use(cors()).use(header("x-app", "demo"));
+    expect(() => app.use(async (_c, next) => next())).toThrow(/JavaScript middleware cannot run on the native server/);
+    expect(() => app.use("/api", header("a", "b"))).toThrow(/under a path cannot run/);
+    expect(() => app.use(cors({ exposeHeaders: ["x"] }))).toThrow(/exposeHeaders/);
     expect(() => app.get("/b", text("{nope}"))).toThrow(/the body contains \{nope\}/);
-    const grouped = new HotpathServer().use(header("a", "b")).get("/", text("x"));
-    expect(() => app.route("/g", grouped)).toThrow(/middleware cannot run/);
+    app.route("/g", new HotpathServer().use(requireHeader("x-key", "k")).get("/", text("x")));
+    expect(() => app.route("/h", new HotpathServer().use(cors()).get("/", text("x")))).toThrow(/CORS is table-wide/);
+    expect(() => app.route("/j", new HotpathServer().use(async (_c, next) => next()).get("/", text("x")))).toThrow(/JavaScript middleware/);
+    expect(() => new CServer().use(async (_c, next) => next())).toThrow(/route-table directives only/);
   });
 
   it.skipIf(!existsSync(serverBinary))("c: listen serves the routes from hotpath-server", async () => {
