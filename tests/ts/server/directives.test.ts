@@ -11,12 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { HotpathServer, toRouteTable } from "../../../adapters/index.js";
+import { connect } from "node:net";
+
+import { header, HotpathServer, text as text_, toRouteTable, type Context, type Handler } from "../../../adapters/index.js";
+import { createFastWasmFetch } from "../../../adapters/wasm.js";
+import { killAllServers, startServer } from "../native/server.js";
 import { listen } from "../../../adapters/server/listen.js";
 import { parseTable } from "../../../adapters/routing/table.js";
 import { directiveApp, vectorHandlers } from "../support/directive-apps.js";
 import { httpFetch } from "../support/http-client.js";
-import { directiveErrorVectors, directiveVectors, root } from "../support/node-files.js";
+import { directiveErrorVectors, directiveVectors, newInstance, root } from "../support/node-files.js";
 import { onBun } from "../support/runtime.js";
 import { fetchSkipReason, mismatches, requestFields, tableOf, type RoutingVector } from "../support/vectors.js";
 
@@ -137,5 +141,69 @@ describe("fromRouteTable, every directive table error", () => {
     }
     expect(error).toMatchObject({ name: "RouteTableError", line: v.line });
     expect((error as Error).message).toContain(v.message_contains);
+  });
+});
+
+describe("a handler's own fields and the directives' (HotpathServer, router.wasm, the app written with use())", () => {
+  const table =
+    "MIDDLEWARE\tHEADER\tX-App\tdemo\nMIDDLEWARE\tCORS\thttps://a.test,https://b.test\n" +
+    "PROXY\tGET\t/h/:case\nROUTE_MIDDLEWARE\t0\tHEADER\tCache-Control\tno-store\n";
+  const handler: Handler = (c) => {
+    const own: Record<string, string> = {
+      vary: "Accept-Encoding",
+      "vary-origin": "accept, ORIGIN",
+      star: "*",
+    };
+    const headers = new Headers({ "x-app": "handler", "cache-control": "max-age=60", "x-own": "kept" });
+    const which = c.params["case"]!;
+    headers.set("vary", own[which] ?? "");
+    if (own[which] === undefined) headers.delete("vary");
+    headers.append("set-cookie", "a=1");
+    headers.append("set-cookie", "b=2");
+    return which === "made" ? c.text("made", 200, headers) : new Response(`case ${which}`, { headers });
+  };
+  const handlers = { "GET /h/:case": handler };
+  const expected: Record<string, string | null> = { vary: "Accept-Encoding, Origin", "vary-origin": "accept, ORIGIN", star: "*", none: "Origin", made: "Origin" };
+
+  it.each(Object.keys(expected))("case %s: directive fields replace the handler's, Vary is added once, the rest stays", async (which) => {
+    const apps = [
+      HotpathServer.fromRouteTable(table, { handlers }),
+      createFastWasmFetch({ instance: await newInstance(), routes: table, handlers }),
+    ];
+    for (const app of apps) {
+      const response = await app.fetch(new Request(`http://t/h/${which}`, { headers: { origin: "https://b.test" } }));
+      expect(response.headers.get("x-app")).toBe("demo");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("x-own")).toBe("kept");
+      expect(response.headers.get("access-control-allow-origin")).toBe("https://b.test");
+      expect(response.headers.get("vary")).toBe(expected[which]);
+      expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    }
+  });
+
+  it("a field value is sent as its UTF-8 bytes on every path", async () => {
+    const text = "MIDDLEWARE\tHEADER\tX-Name\tcafé\nGET\t/\t200\ttext/plain\tok\nPROXY\tGET\t/h\n";
+    const h = { "GET /h": (c: Context) => c.text("h") };
+    const bytes = "caf\u00c3\u00a9";  // é as the bytes C3 A9
+    for (const path of ["/", "/h"]) {
+      expect((await HotpathServer.fromRouteTable(text, { handlers: h }).fetch(new Request(`http://t${path}`))).headers.get("x-name")).toBe(bytes);
+      expect((await createFastWasmFetch({ instance: await newInstance(), routes: text, handlers: h }).fetch(new Request(`http://t${path}`))).headers.get("x-name")).toBe(bytes);
+      const app = new HotpathServer().use(header("x-name", "café")).get("/", text_("ok")).get("/h", h["GET /h"]);
+      expect((await app.fetch(new Request(`http://t${path}`))).headers.get("x-name")).toBe(bytes);
+    }
+    const server = await startServer(text);
+    try {
+      const raw = await new Promise<Buffer>((resolve, reject) => {
+        const socket = connect(server.port, "127.0.0.1", () => socket.end("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+        const chunks: Buffer[] = [];
+        socket.on("data", (d) => chunks.push(d));
+        socket.on("end", () => resolve(Buffer.concat(chunks)));
+        socket.on("error", reject);
+      });
+      expect(raw.includes(Buffer.from("X-Name: caf\xc3\xa9\r\n", "latin1"))).toBe(true);  // the same bytes C3 A9
+    } finally {
+      await server.stop();
+      await killAllServers();
+    }
   });
 });
