@@ -24,11 +24,17 @@ import { hotpathServerBinary } from "./native-build.js";
 import { HotpathProcess, LaunchError } from "./hotpath-process.js";
 import { isReply, type Reply } from "./reply.js";
 import { RouteRecorder } from "./route-recorder.js";
-import { routeTableText, toTableLine, type ReplyRoute } from "./route-table-writer.js";
+import { middlewareLine, routeTableText, toTableLine, type ReplyRoute } from "./route-table-writer.js";
+import type { Directive } from "./routing/directives.js";
 import type { RouteMethod } from "./routing/methods.js";
 import { givenLimits, LIMIT_FLAGS, limitsOf, type ServerLimits } from "./server/limits.js";
+import { directiveInfo } from "./server/middleware/directive.js";
+import type { Middleware } from "./server/types.js";
 
 export { text, json, html, template, jsonTemplate, type Reply } from "./reply.js";
+export { cors, type CorsOptions } from "./server/middleware/cors.js";
+export { header } from "./server/middleware/header.js";
+export { requireHeader } from "./server/middleware/require-header.js";
 
 /**
  * Where to listen, and hotpath-server's limits (maxConnections is
@@ -62,10 +68,29 @@ const START_TIMEOUT_MS = 30_000;
 
 export class CServer extends RouteRecorder<Reply> {
   readonly #routes: ReplyRoute[] = [];
+  readonly #middleware: Directive[] = [];
+
+  /**
+   * Route-table directives for every request (MIDDLEWARE lines), in order:
+   * cors(), header() and requireHeader() from @hotpath/server, which
+   * hotpath-server applies itself (README, "Directives").
+   */
+  use(fn: Middleware): this {
+    const info = typeof fn === "function" ? directiveInfo(fn) : null;
+    if (info === null) {
+      throw new TypeError("use(): the native server runs route-table directives only: cors(), header() or requireHeader() (JavaScript middleware needs a JavaScript host)");
+    }
+    if (info.directive === null) throw new TypeError(`use(${info.name}): ${info.problem} (a route table cannot hold it)`);
+    const d = info.directive;
+    if (d.kind === "cors" && this.#middleware.some((other) => other.kind === "cors")) throw new TypeError("use(cors()): a route table holds one CORS line");
+    middlewareLine(d);  // every check now, so the error points at this call
+    this.#middleware.push(d);
+    return this;
+  }
 
   /** The route table this server will be started with. */
   routeTable(): string {
-    return routeTableText(this.#routes);
+    return this.#middleware.map(middlewareLine).join("") + routeTableText(this.#routes);
   }
 
   /**
@@ -75,23 +100,9 @@ export class CServer extends RouteRecorder<Reply> {
    * (port in use, bad table, bad flag).
    */
   async listen(port: number, options: CServerListenOptions = {}): Promise<RunningCServer> {
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
-    const hostname = options.hostname ?? "127.0.0.1";
-    const extra = flags(options);  // before anything is created, so a bad option leaves nothing behind
-    const fromEnv = process.env["HOTPATH_SERVER_BINARY"];
-    const binary = options.binary ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : await defaultBinary());
-    await checkBinary(binary);
-
-    const dir = await mkdtemp(join(tmpdir(), "hotpath-c-"));
-    const table = join(dir, "routes.tsv");
-    try {
-      await writeFile(table, this.routeTable(), { mode: 0o600 });
-    } catch (error) {
-      await rm(dir, { recursive: true, force: true });
-      throw error;
-    }
-    const args = ["--config", table, "--port", String(port), "--host", hostname, ...extra];
-    return start(binary, args, { port, hostname, dir, table, routes: [...this.#routes] });
+    const text = this.routeTable();
+    const lines = [...this.#middleware.map((d) => `MIDDLEWARE ${d.kind.toUpperCase()}`), ...this.#routes.map((r) => `${r.method} ${r.path}`)];
+    return listenOnTable(text, port, options, lines);
   }
 
   protected addRoute(method: RouteMethod, path: string, reply: Reply): void {
@@ -107,6 +118,30 @@ export class CServer extends RouteRecorder<Reply> {
     toTableLine(method, path, reply);  // every check now, so the error points at this call
     this.#routes.push({ method, path, reply });
   }
+}
+
+/**
+ * @internal Starts hotpath-server on a route table's text (CServer.listen,
+ * Hotpath({ adapter: "c" }).listen). `lines[i]` names line i + 1 in errors.
+ */
+export async function listenOnTable(text: string, port: number, options: CServerListenOptions, lines: readonly string[]): Promise<RunningCServer> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+  const hostname = options.hostname ?? "127.0.0.1";
+  const extra = flags(options);  // before anything is created, so a bad option leaves nothing behind
+  const fromEnv = process.env["HOTPATH_SERVER_BINARY"];
+  const binary = options.binary ?? (fromEnv !== undefined && fromEnv !== "" ? fromEnv : await defaultBinary());
+  await checkBinary(binary);
+
+  const dir = await mkdtemp(join(tmpdir(), "hotpath-c-"));
+  const table = join(dir, "routes.tsv");
+  try {
+    await writeFile(table, text, { mode: 0o600 });
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const args = ["--config", table, "--port", String(port), "--host", hostname, ...extra];
+  return start(binary, args, { port, hostname, dir, table, lines });
 }
 
 function flags(options: CServerListenOptions): string[] {
@@ -128,7 +163,8 @@ interface StartContext {
   hostname: string;
   dir: string;
   table: string;
-  routes: ReplyRoute[];
+  /** What each line of the table is, for errors. */
+  lines: readonly string[];
 }
 
 async function start(binary: string, args: string[], context: StartContext): Promise<RunningCServer> {
@@ -168,11 +204,11 @@ async function start(binary: string, args: string[], context: StartContext): Pro
 }
 
 // A bad table is reported as FILE:LINE: reason, FILE being our temporary
-// file; line N is the N-th route added, which is what the user knows.
+// file; line N is named as the user made it ("GET /a/:y").
 function explain(message: string, context: StartContext): string {
   const line = new RegExp(`${escapeRegExp(context.table)}:(\\d+):`).exec(message);
-  const route = line === null ? undefined : context.routes[Number(line[1]) - 1];
-  return route === undefined ? message : `${message} (line ${line![1]} is ${route.method} ${route.path})`;
+  const what = line === null ? undefined : context.lines[Number(line[1]) - 1];
+  return what === undefined ? message : `${message} (line ${line![1]} is ${what})`;
 }
 
 function escapeRegExp(text: string): string {

@@ -9,6 +9,7 @@
  * the server later refuses the table.
  */
 import { checkReply, type Reply } from "./reply.js";
+import type { Directive } from "./routing/directives.js";
 import { ROUTE_METHODS, isRouteMethod, type RouteMethod } from "./routing/methods.js";
 
 /** A route answered by a declarative reply: what a table line says. */
@@ -51,6 +52,44 @@ export function toTableLine(method: string, path: string, reply: Reply): string 
   if (LONE_SURROGATE.test(body)) throw new Error(`route ${route}: body holds a lone UTF-16 surrogate (not valid Unicode)`);
   checkPlaceholders(route, path, body, templated);
   return `${method}\t${path}\t${status}\t${contentType}\t${escapeBody(body)}\n`;
+}
+
+/** A handler route: `PROXY METHOD PATH`, answered by the host's handler (or hotpath-server's fallback). */
+export function proxyLine(method: string, path: string): string {
+  const route = `${method} ${JSON.stringify(path)}`;
+  if (!isRouteMethod(method)) throw new Error(`route ${route}: method must be one of ${ROUTE_METHODS.join(" ")}`);
+  checkPath(route, path);
+  return `PROXY\t${method}\t${path}\n`;
+}
+
+const latin1Bytes = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
+const utf8Decoder = new TextDecoder();
+
+/** A directive's fields after its word: `HEADER NAME VALUE`, `REQUIRE_HEADER NAME VALUE`, `CORS ORIGIN METHODS HEADERS CREDENTIALS MAX-AGE`. */
+function directiveFields(d: Directive): string {
+  let text: string;
+  if (d.kind === "header") text = `HEADER\t${d.name}\t${d.value}`;
+  else if (d.kind === "require") text = `REQUIRE_HEADER\t${d.name}\t${utf8Decoder.decode(latin1Bytes(d.bytes))}`;
+  else {
+    const c = d.cors;
+    const fields = ["CORS", c.origins.length === 0 ? "*" : c.origins.join(","), c.methods, c.allowHeaders, c.credentials ? "true" : "", c.maxAge ?? ""];
+    while (fields[fields.length - 1] === "") fields.pop();  // trailing fields may be left out
+    text = fields.join("\t");
+  }
+  // The directives' own checks refuse control bytes; a tab would start a field.
+  if (/[\u0000-\u001f\u007f]/.test(text.replace(/\t/g, ""))) throw new Error(`a directive value holds a control byte: ${JSON.stringify(text)}`);
+  return text;
+}
+
+/** A MIDDLEWARE line (a step every request runs). */
+export function middlewareLine(d: Directive): string {
+  return `MIDDLEWARE\t${directiveFields(d)}\n`;
+}
+
+/** A ROUTE_MIDDLEWARE line: a step of route `index` (HEADER or REQUIRE_HEADER). */
+export function routeMiddlewareLine(index: number, d: Directive): string {
+  if (d.kind === "cors") throw new Error("a table's CORS is table-wide: it has no ROUTE_MIDDLEWARE form");
+  return `ROUTE_MIDDLEWARE\t${index}\t${directiveFields(d)}\n`;
 }
 
 /** The whole table, one line per route, in order (line N is routes[N - 1]). */

@@ -124,6 +124,17 @@ export function evaluateDirectives(table: DirectiveTable, routeIndex: number, me
   return fieldsAdded ? { status: 0, headerSet: encode(chain, total, PASS, variant), echo: null } : NO_DIRECTIVES;
 }
 
+/**
+ * Which answer a header set belongs to: 204 a preflight, 401 a failed
+ * REQUIRE_HEADER, 0 one that passed the chain. The set 0 (no fields) says 0:
+ * a 401 without fields has no set.
+ */
+export function headerSetStatus(set: number): 0 | 204 | 401 {
+  if (set === 0) return 0;
+  const outcome = (set >>> OUTCOME_SHIFT) & 3;
+  return outcome === PASS ? 0 : outcome === UNAUTHORIZED ? 401 : 204;
+}
+
 /** A field set: each [name, value] in order; a name given twice means its values joined by ", ". */
 export type HeaderFields = readonly (readonly [string, string])[];
 

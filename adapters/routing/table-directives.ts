@@ -7,6 +7,7 @@
 import type { CorsPolicy, Directive } from "./directives.js";
 import { headerIsSettable } from "./directives.js";
 import { excerpt } from "./message.js";
+import { byteString } from "./utf8.js";
 
 /** Throws RouteTableError for the current line. */
 export type Fail = (reason: string) => never;
@@ -18,12 +19,6 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const utf8 = new TextEncoder();
 
 const quote = (text: string): string => excerpt(text);
-
-function byteString(text: string): string {
-  let out = "";
-  for (const byte of utf8.encode(text)) out += String.fromCharCode(byte);
-  return out;
-}
 
 /** Where a handler route's answer comes from on hotpath-server. */
 export type Upstream = { kind: "default" } | { kind: "unix"; path: string } | { kind: "tcp"; address: string };
@@ -94,6 +89,14 @@ export function parseHeaderStep(kind: "header" | "require", name: string, value:
     return { kind: "header", line, name, value };
   }
   if (value === "") fail(`REQUIRE_HEADER ${quote(name)} needs a non-empty value (the secret a request must send)`);
+  return requireStep(name, value, line);
+}
+
+/**
+ * A REQUIRE_HEADER step, unchecked (parseHeaderStep checks first; the
+ * requireHeader() middleware builds one for values a table cannot hold).
+ */
+export function requireStep(name: string, value: string, line: number): Directive {
   // RFC 9110 section 11.6.1: a 401 names the scheme it wants.
   const challenge = name.toLowerCase() === "authorization" ? value.split(" ")[0] || "Bearer" : "";
   return { kind: "require", line, name: name.toLowerCase(), bytes: byteString(value), challenge };

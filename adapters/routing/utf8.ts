@@ -16,3 +16,19 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+const encoder = new TextEncoder();
+
+/**
+ * A string's UTF-8 bytes as a byte string (one char per byte, 0 to 255):
+ * how Fetch Headers hold bytes. A table's field value is UTF-8 text, sent
+ * as those bytes by hotpath-server; on a Response, its byte string sends
+ * the same bytes (a plain "é" would go out as the single byte 0xE9).
+ */
+export function byteString(text: string): string {
+  // ASCII, the usual case, is its own byte string.
+  if (!/[^\u0000-\u007f]/.test(text)) return text;
+  let out = "";
+  for (const byte of encoder.encode(text)) out += String.fromCharCode(byte);
+  return out;
+}

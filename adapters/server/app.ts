@@ -18,20 +18,24 @@
  * goes through the middleware chain (compose.ts).
  */
 import { errorResponse, internalError } from "../answer/errors.js";
+import { answerResponse, type HeaderField } from "../answer/head.js";
+import { evaluateDirectives } from "../routing/directives.js";
 import type { RouteMethod } from "../routing/methods.js";
 import { parsePattern } from "../routing/pattern.js";
 import { Router, type Match, type Params } from "../routing/router.js";
-import { parseRouteTable } from "../routing/table.js";
+import { parseTable } from "../routing/table.js";
 import { requestTarget } from "../routing/request-target.js";
 import { isReply, template } from "../reply.js";
 import { RouteRecorder } from "../route-recorder.js";
-import { compileReply, replyResponse } from "./compiled-reply.js";
-import { runChain, type SafeErrorHandler, type Step } from "./compose.js";
+import { compileReply, replyResponse, replyResponseWith } from "./compiled-reply.js";
+import { runChain, type Step } from "./compose.js";
 import { Context } from "./context.js";
-import { finish, finishedAlready } from "../answer/finish.js";
+import { headersLookup, NO_HEADERS, planDirectives, type DirectivePlan } from "./directive-plan.js";
 import { listen } from "./listen.js";
+import { directiveHead, fromDirective } from "./middleware/directive.js";
 import type { AppModel, RouteRecord, RouteTarget, RouteValue } from "./model.js";
-import { inScope, parsePrefix, pathSegments, type Layer } from "./prefix.js";
+import { parsePrefix, type Layer } from "./prefix.js";
+import { callHandler, safeErrorHandler, settle, type SafeErrorHandler } from "./respond.js";
 import type { ErrorHandler, Handler, ListenOptions, Middleware, NotFoundHandler, RunningServer } from "./types.js";
 
 export type { RouteTarget } from "./model.js";
@@ -45,12 +49,23 @@ export interface HotpathServerOptions {
   compile?: boolean;
 }
 
+export interface FromRouteTableOptions extends HotpathServerOptions {
+  /**
+   * The handlers of the table's handler routes (PROXY, PROXY_UNIX,
+   * PROXY_TCP lines), keyed "METHOD PATH" as the line writes them
+   * ("GET /users/:id"). Each handler route needs one, and each one a route.
+   */
+  handlers?: Readonly<Record<string, Handler>>;
+}
+
 export class HotpathServer extends RouteRecorder<RouteTarget> {
   readonly #router: Router<RouteValue>;
   readonly #records: RouteRecord[] = [];
   readonly #layers: Layer[] = [];
   #notFound: NotFoundHandler | null = null;
   #onError: ErrorHandler | null = null;
+  #plan: DirectivePlan | null = null;
+  #version = 0;
 
   constructor(options: HotpathServerOptions = {}) {
     super();
@@ -68,6 +83,7 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
     const [prefix, fn] = typeof pathOrFn === "string" ? [parsePrefix(pathOrFn), maybeFn] : [null, pathOrFn];
     if (typeof fn !== "function") throw new TypeError("use() expects a middleware function (c, next) => ...");
     this.#layers.push({ depth: 0, prefix, fn });
+    this.#changed();
     return this;
   }
 
@@ -92,6 +108,7 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
   /** The answer when no route path matches (default: 404 "Not Found", text/plain). */
   notFound(handler: NotFoundHandler): this {
     this.#notFound = handler;
+    this.#changed();
     return this;
   }
 
@@ -116,22 +133,56 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
   }
 
   /**
-   * An app serving a route table (TSV, README "The route table"): each line
-   * becomes a template() reply route, so the app answers exactly as the
-   * table does on the Wasm and native paths. Throws RouteTableError naming
-   * the line.
+   * An app serving a route table (TSV, README "The route table"), so that
+   * it answers exactly as the table does on the Wasm and native paths: each
+   * route line becomes a template() reply route, each handler route (PROXY*)
+   * the handler `handlers["METHOD PATH"]`, each MIDDLEWARE line app
+   * middleware and each ROUTE_MIDDLEWARE line its route's (the same
+   * directives cors(), header() and requireHeader() make). Throws
+   * RouteTableError naming the line; a handler route without a handler, or
+   * a handler naming no route, is an error too.
    */
-  static fromRouteTable(text: string, options: HotpathServerOptions = {}): HotpathServer {
-    const app = new HotpathServer(options);
-    for (const { value } of parseRouteTable(text)) {
-      app.#add(value.method, value.path, template(value.body, value.status, value.contentType), []);
+  static fromRouteTable(text: string, options: FromRouteTableOptions = {}): HotpathServer {
+    const { handlers = {}, ...rest } = options;
+    const app = new HotpathServer(rest);
+    const table = parseTable(text);
+    for (const d of table.middleware) app.use(fromDirective(d));
+    const used = new Set<string>();
+    for (const { value } of table.entries) {
+      const layers: Layer[] = value.directives.map((d) => ({ depth: 0, prefix: null, fn: fromDirective(d) }));
+      if (value.kind === "reply") {
+        app.#add(value.method, value.path, template(value.body, value.status, value.contentType), layers);
+        continue;
+      }
+      const key = `${value.method} ${value.path}`;
+      const handler = Object.hasOwn(handlers, key) ? handlers[key] : undefined;
+      if (typeof handler !== "function") {
+        throw new TypeError(`fromRouteTable: line ${value.line}: the handler route ${key} has no handler (options.handlers[${JSON.stringify(key)}])`);
+      }
+      used.add(key);
+      app.#add(value.method, value.path, handler, layers);
     }
+    const unused = Object.keys(handlers).filter((key) => !used.has(key));
+    if (unused.length > 0) throw new TypeError(`fromRouteTable: no handler route for ${unused.map((key) => JSON.stringify(key)).join(", ")} in the table`);
     return app;
   }
 
   /** @internal The app's routes and middleware, for toRouteTable and listen. */
   static definition(app: HotpathServer): AppModel {
-    return { records: app.#records, layers: app.#layers, customNotFound: app.#notFound !== null, router: app.#router, serve: app.#serve };
+    return {
+      records: app.#records,
+      layers: app.#layers,
+      customNotFound: app.#notFound !== null,
+      router: app.#router,
+      serve: app.#serve,
+      plan: () => app.#planned(),
+      version: app.#version,
+    };
+  }
+
+  /** @internal The app's notFound and onError, for hosts that run its handlers (router.wasm). */
+  static errorHandlers(app: HotpathServer): { notFound: (c: Context) => Response | Promise<Response>; onError: SafeErrorHandler; customNotFound: () => boolean } {
+    return { notFound: app.#notFoundAnswer, onError: app.#errorAnswer, customNotFound: () => app.#notFound !== null };
   }
 
   /**
@@ -154,7 +205,7 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
     const params = parsePattern(path, origin).filter((s) => s.kind !== "static").map((s) => s.text);
     const record: RouteRecord = { method, path, target, layers };
     const reply = typeof target === "function" ? null : compileReply(target, params, origin);
-    const value: RouteValue = { record, handler: typeof target === "function" ? target : null, reply };
+    const value: RouteValue = { record, index: this.#records.length, handler: typeof target === "function" ? target : null, reply };
     this.#router.add({
       method,
       path,
@@ -164,6 +215,16 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
       origin,
     });
     this.#records.push(record);
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.#plan = null;
+    this.#version++;
+  }
+
+  #planned(): DirectivePlan {
+    return (this.#plan ??= planDirectives(this.#layers, this.#records));
   }
 
   #handle(request: Request): Response | Promise<Response> {
@@ -174,66 +235,57 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
         const { handler, reply, record } = match.entry.value;
         if (record.layers.length === 0) {
           if (reply !== null) return replyResponse(reply, match.params, match.head);
-          return this.#call(handler!, new Context(request, target, match.params, this.#notFoundAnswer), match.head);
+          return callHandler(handler!, new Context(request, target, match.params, this.#notFoundAnswer), match.head, this.#errorAnswer);
         }
       } else if (match.status !== 404 || this.#notFound === null) {
         return errorResponse(match.status, match.allow, match.head);
       }
     }
-    return this.#run(request, target, match);
+    return this.#handleWithMiddleware(request, target, match);
   }
 
-  readonly #serve = (value: RouteValue, request: Request, target: string, params: Params): Response | Promise<Response> =>
-    value.reply !== null
-      ? replyResponse(value.reply, params, false)
-      : this.#call(value.handler!, new Context(request, target, params, this.#notFoundAnswer), false);
-
-  // A handler with no middleware around it: its Response as it is, when
-  // nothing has to change in it; else the same steps as the chain's end.
-  #call(handler: Handler, c: Context, head: boolean): Response | Promise<Response> {
-    let answer: unknown;
-    try {
-      answer = handler(c);
-    } catch (error) {
-      return this.#failed(error, c, head);
-    }
-    if (answer instanceof Response) {
-      // text(), json() and html() answers need no look at their status.
-      if (!c.hasHeaderOps && (head ? finishedAlready(answer, head) : c.madeWithBody(answer) || finishedAlready(answer, head))) return answer;
-      c.res = answer;
-      return this.#settle(c, head);
-    }
-    return this.#awaitAnswer(answer, c, head);
-  }
-
-  async #awaitAnswer(answer: unknown, c: Context, head: boolean): Promise<Response> {
-    try {
-      const response: unknown = await answer;
-      if (!(response instanceof Response)) {
-        throw new TypeError(`the route handler returned ${response === null ? "null" : typeof response}, expected a Response`);
+  // Directives first, as the table's chain (no await); then, if any applies,
+  // the JavaScript middleware chain; the directives' fields go on last.
+  #handleWithMiddleware(request: Request, target: string, match: Match<RouteValue>): Response | Promise<Response> {
+    const plan = this.#planned();
+    let fields = plan.fields(0);
+    if (plan.table !== null) {
+      const index = match.kind === "route" ? match.entry.value.index : -1;
+      const lookup = plan.needed.length === 0 ? NO_HEADERS : headersLookup(request.headers);
+      const outcome = evaluateDirectives(plan.table, index, request.method, lookup);
+      fields = plan.fields(outcome.headerSet);
+      if (outcome.status !== 0) {
+        const head = directiveHead(outcome.status, fields, outcome.echo, match.head);
+        return answerResponse(head, "Unauthorized");
       }
-      c.res = response;
-    } catch (error) {
-      c.res = await this.#errorAnswer(error, c);
     }
-    return this.#settle(c, head);
+    const chain = plan.chainFor(match.kind === "route" ? match.entry.value.index : -1, target);
+    if (chain === null) {
+      if (match.kind === "route") {
+        const { handler, reply } = match.entry.value;
+        if (reply !== null) return replyResponseWith(reply, match.params, match.head, fields);
+        const c = new Context(request, target, match.params, this.#notFoundAnswer);
+        c.useFields(fields);
+        return callHandler(handler!, c, match.head, this.#errorAnswer);
+      }
+      if (match.status !== 404 || this.#notFound === null) return errorResponse(match.status, match.allow, match.head, fields);
+    }
+    return this.#run(request, target, match, chain ?? [], fields);
   }
 
-  async #failed(error: unknown, c: Context, head: boolean): Promise<Response> {
-    c.res = await this.#errorAnswer(error, c);
-    return this.#settle(c, head);
-  }
+  readonly #serve = (value: RouteValue, request: Request, target: string, params: Params, fields: readonly HeaderField[]): Response | Promise<Response> => {
+    if (value.reply !== null) return replyResponseWith(value.reply, params, false, fields);
+    const c = new Context(request, target, params, this.#notFoundAnswer);
+    c.useFields(fields);
+    return callHandler(value.handler!, c, false, this.#errorAnswer);
+  };
 
-  async #run(request: Request, target: string, match: Match<RouteValue>): Promise<Response> {
+  async #run(request: Request, target: string, match: Match<RouteValue>, layers: readonly Middleware[], fields: ReturnType<DirectivePlan["fields"]>): Promise<Response> {
     const c = new Context(request, target, match.params, this.#notFoundAnswer);
-    let segments: string[] | null | undefined;
-    const scoped = (layers: readonly Layer[]): Middleware[] =>
-      layers.filter((layer) => layer.prefix === null || inScope(layer, (segments ??= pathSegments(target)))).map((layer) => layer.fn);
+    c.useFields(fields);
     let final: Step;
-    let layers = scoped(this.#layers);
     if (match.kind === "route") {
-      const { handler, reply, record } = match.entry.value;
-      layers = [...layers, ...scoped(record.layers)];
+      const { handler, reply } = match.entry.value;
       final = handler ?? ((ctx) => replyResponse(reply!, ctx.params, match.head));
     } else if (match.status === 404) {
       final = this.#notFoundAnswer;
@@ -241,34 +293,11 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
       final = () => errorResponse(match.status, match.allow, match.head);
     }
     await runChain(c, layers, final, this.#errorAnswer);
-    return this.#settle(c, match.head);
-  }
-
-  // The answer with c.header()'s headers, then HEAD and 204/304 fixed up; a
-  // failure there is onError's to answer (and then only the default 500).
-  async #settle(c: Context, head: boolean): Promise<Response> {
-    try {
-      return await finish(c.finalResponse(), head);
-    } catch (error) {
-      return finish(await this.#errorAnswer(error, c), head).catch(() => internalError());
-    }
+    return settle(c, match.head, this.#errorAnswer);
   }
 
   readonly #notFoundAnswer = (c: Context): Response | Promise<Response> =>
     this.#notFound === null ? errorResponse(404, "", false) : this.#notFound(c);
 
-  readonly #errorAnswer: SafeErrorHandler = async (error, c) => {
-    const handler = this.#onError;
-    if (handler === null) {
-      console.error(error);
-      return internalError();
-    }
-    try {
-      const answer = await handler(error instanceof Error ? error : new Error(String(error)), c);
-      if (answer instanceof Response) return answer;
-    } catch {
-      // onError itself failed: the default answer, still without detail
-    }
-    return internalError();
-  };
+  readonly #errorAnswer: SafeErrorHandler = safeErrorHandler(() => this.#onError);
 }

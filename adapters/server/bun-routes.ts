@@ -37,7 +37,9 @@ import { parsePattern, type PatternSegment } from "../routing/pattern.js";
 import { MAX_TARGET_LENGTH } from "../routing/limits.js";
 import { requestTarget } from "../routing/request-target.js";
 import type { BunHandler, BunRoutes } from "./bun-types.js";
-import { replyResponse } from "./compiled-reply.js";
+import { evaluateDirectives } from "../routing/directives.js";
+import { replyResponseWith } from "./compiled-reply.js";
+import { NO_HEADERS } from "./directive-plan.js";
 import type { AppModel } from "./model.js";
 import { mayApply } from "./prefix.js";
 
@@ -53,13 +55,22 @@ const SAFE_NAME = (name: string) => !(name in Object.prototype);
 export function bunRoutes(app: AppModel, fallback: BunHandler, staticResponses: boolean): BunRoutes {
   const routes: BunRoutes = {};
   const patterns = app.records.map((record) => parsePattern(record.path));
+  const plan = app.plan();
+  // Directives that read no request header give each route one field set
+  // (a HEADER chain): such routes can still be Bun's, with their fields.
+  // Anything else that may apply (JavaScript middleware, CORS, REQUIRE_HEADER)
+  // keeps the route with fetch.
+  const constantFields = plan.needed.length === 0;
+  const layerCount = app.layers.length;
   app.records.forEach((record, index) => {
-    if (record.method !== "GET" || record.layers.length > 0) return;
+    if (record.method !== "GET") return;
+    if (constantFields ? plan.routeChain(index).length > 0 : record.layers.length > 0) return;
     const segments = record.path === "/" ? [] : record.path.slice(1).split("/");
     if (segments.length > MAX_SEGMENTS) return;
     if (!segments.every((s) => PLAIN_SEGMENT.test(s) || (PARAM_SEGMENT.test(s) && SAFE_NAME(s.slice(1))))) return;
     const pattern = patterns[index]!;
-    if (app.layers.some((layer) => mayApply(layer, pattern))) return;
+    if ((constantFields ? plan.appChain : app.layers).some((layer) => mayApply(layer, pattern))) return;
+    const fields = plan.table === null ? plan.fields(0) : plan.fields(evaluateDirectives(plan.table, index, "GET", NO_HEADERS).headerSet);
     const names = pattern.filter((s) => s.kind === "param").map((s) => s.text);
     // The route our router takes for a request of this shape must be this one.
     const sample = record.path.replace(/:[A-Za-z0-9_]+/g, "x");
@@ -70,8 +81,9 @@ export function bunRoutes(app: AppModel, fallback: BunHandler, staticResponses: 
     const headIsGet = head.kind === "route" && head.entry === get.entry;
     if (reply !== null && reply.template.fixed !== null && names.length === 0) {
       const GET: Response | BunHandler = staticResponses
-        ? replyResponse(reply, {}, false)
-        : (request) => (requestTarget(request.url).length > MAX_TARGET_LENGTH ? fallback(request) : replyResponse(reply, {}, false));
+        ? replyResponseWith(reply, {}, false, fields)
+        : (request) =>
+            requestTarget(request.url).length > MAX_TARGET_LENGTH || app.layers.length !== layerCount ? fallback(request) : replyResponseWith(reply, {}, false, fields);
       routes[record.path] = headIsGet ? { GET } : { GET, HEAD: fallback };
       return;
     }
@@ -81,11 +93,11 @@ export function bunRoutes(app: AppModel, fallback: BunHandler, staticResponses: 
     const value = get.entry.value;
     const GET: BunHandler = (request) => {
       const url = request.url;
-      if (url.length > MAX_TARGET_LENGTH || url.includes("%") || url.includes("#") || app.layers.length > 0) return fallback(request);
+      if (url.length > MAX_TARGET_LENGTH || url.includes("%") || url.includes("#") || app.layers.length !== layerCount) return fallback(request);
       const theirs = (request as Request & { params: Record<string, string> }).params;
       const params: Record<string, string> = {};
       for (const name of names) params[name] = theirs[name]!;
-      return app.serve(value, request, requestTarget(url), params);
+      return app.serve(value, request, requestTarget(url), params, fields);
     };
     routes[record.path] = headIsGet && reply !== null ? { GET } : { GET, HEAD: fallback };
   });

@@ -4,7 +4,7 @@
  * same here as from a route table on the Wasm or native path. Heads come
  * from answer/head.ts; the ones that cannot change are made once here.
  */
-import { answerHead, responseInit, type AnswerHead } from "../answer/head.js";
+import { answerHead, NO_FIELDS, responseInit, type AnswerHead, type HeaderField } from "../answer/head.js";
 import { statusHasBody } from "../routing/answer.js";
 import { compileTemplate, renderTemplate, type CompiledTemplate } from "../routing/render.js";
 import type { Params } from "../routing/match.js";
@@ -44,9 +44,9 @@ export function compileReply(reply: Reply, params: readonly string[], origin: st
   };
 }
 
-/** The head of this reply's answer to one request (`body`: the rendered body). */
-export function replyHead(reply: Reply, bodyLength: number, head: boolean): AnswerHead {
-  return answerHead(reply.status, reply.contentType, "", bodyLength, head);
+/** The head of this reply's answer to one request (`body`: the rendered body), with the directives' fields. */
+export function replyHead(reply: Reply, bodyLength: number, head: boolean, fields: readonly HeaderField[] = NO_FIELDS): AnswerHead {
+  return answerHead(reply.status, reply.contentType, "", bodyLength, head, fields);
 }
 
 /** The rendered body (the fixed one when there is no placeholder). */
@@ -59,4 +59,25 @@ export function replyResponse(compiled: CompiledReply, params: Params, head: boo
   if (!head) return new Response(statusHasBody(compiled.status) ? replyBody(compiled, params) : null, compiled.init);
   if (compiled.headInit !== null) return new Response(null, compiled.headInit);
   return new Response(null, responseInit(replyHead(compiled.reply, utf8Length(replyBody(compiled, params)), true)));
+}
+
+// ResponseInits with a field set, per set (the plan's frozen array for it)
+// and reply: [GET, HEAD when fixed].
+const withFields = new WeakMap<readonly HeaderField[], Map<CompiledReply, [ResponseInit, ResponseInit | null]>>();
+
+/** replyResponse with the directives' fields (`fields`: one array per set, as the plan gives it). */
+export function replyResponseWith(compiled: CompiledReply, params: Params, head: boolean, fields: readonly HeaderField[]): Response {
+  if (fields.length === 0) return replyResponse(compiled, params, head);
+  let byReply = withFields.get(fields);
+  if (byReply === undefined) withFields.set(fields, (byReply = new Map()));
+  let inits = byReply.get(compiled);
+  if (inits === undefined) {
+    const length = Math.max(compiled.fixedLength, 0);
+    const fixedHead = compiled.headInit !== null;
+    inits = [responseInit(replyHead(compiled.reply, length, false, fields)), fixedHead ? responseInit(replyHead(compiled.reply, length, true, fields)) : null];
+    byReply.set(compiled, inits);
+  }
+  if (!head) return new Response(statusHasBody(compiled.status) ? replyBody(compiled, params) : null, inits[0]);
+  if (inits[1] !== null) return new Response(null, inits[1]);
+  return new Response(null, responseInit(replyHead(compiled.reply, utf8Length(replyBody(compiled, params)), true, fields)));
 }

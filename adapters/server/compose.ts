@@ -5,11 +5,11 @@
  * the chain always settles: never a hung request.
  */
 import type { Context } from "./context.js";
+import type { SafeErrorHandler } from "./respond.js";
 import type { Middleware } from "./types.js";
 
+export type { SafeErrorHandler } from "./respond.js";
 export type Step = (c: Context) => Response | Promise<Response>;
-/** Never throws: the app's onError wrapped with the default 500. */
-export type SafeErrorHandler = (error: unknown, c: Context) => Promise<Response>;
 
 export async function runChain(c: Context, layers: readonly Middleware[], final: Step, onError: SafeErrorHandler): Promise<void> {
   const dispatch = async (index: number): Promise<void> => {

@@ -3,6 +3,10 @@
  * its decoded parameters and query, response helpers, and headers to add to
  * whatever answer the request ends with.
  */
+import { applyFields } from "../answer/fields.js";
+import { NO_FIELDS } from "../answer/head.js";
+import type { HeaderFields } from "../routing/directives.js";
+import { NO_PARAMS } from "../routing/match.js";
 import { HTML_TYPE, JSON_TYPE, TEXT_TYPE } from "../reply.js";
 import { parseQuery, type Query } from "./query.js";
 
@@ -22,8 +26,9 @@ interface HeaderOp {
 export class Context {
   /** The request, as the runtime gave it. */
   readonly req: Request;
-  /** Route parameters, percent-decoded (empty for 404/405 answers). */
-  readonly params: Readonly<Record<string, string>>;
+  #params: Readonly<Record<string, string>> | null;
+  #loadParams: (() => Readonly<Record<string, string>>) | null = null;
+  #fields: HeaderFields = NO_FIELDS;
   #target: string;
   #query: Query | null = null;
   #status = 200;
@@ -38,13 +43,46 @@ export class Context {
   constructor(
     request: Request,
     target: string,
-    params: Readonly<Record<string, string>>,
+    params: Readonly<Record<string, string>> | null,
     notFound: (c: Context) => Response | Promise<Response>,
   ) {
     this.req = request;
     this.#target = target;
-    this.params = params;
+    this.#params = params;
     this.#notFound = notFound;
+  }
+
+  /** Route parameters, percent-decoded (empty for 404/405 answers). */
+  get params(): Readonly<Record<string, string>> {
+    return this.#params ?? this.#readParams();
+  }
+
+  #readParams(): Readonly<Record<string, string>> {
+    const load = this.#loadParams;
+    this.#loadParams = null;
+    return (this.#params = load === null ? NO_PARAMS : load());
+  }
+
+  /**
+   * @internal Parameters read only when asked for (router.wasm decodes them
+   * from its memory). The host calls `settleParams` before that memory is
+   * reused.
+   */
+  lazyParams(load: () => Readonly<Record<string, string>>): void {
+    this.#loadParams = load;
+  }
+
+  /** @internal Reads lazy parameters now, if they were not read. */
+  settleParams(): void {
+    if (this.#params === null) this.#readParams();
+  }
+
+  /**
+   * @internal The route table directives' fields for this request's answer:
+   * applied last, over whatever answered (README "Directives").
+   */
+  useFields(fields: HeaderFields): void {
+    this.#fields = fields;
   }
 
   /** The query: a key given more than once is an array of its values, else a string. */
@@ -68,9 +106,9 @@ export class Context {
     return this.#res !== null;
   }
 
-  /** @internal Whether header() was called: the answer must then be copied with them. */
+  /** @internal Whether header() was called or directive fields apply: the answer must then get them. */
   get hasHeaderOps(): boolean {
-    return this.#headers !== null;
+    return this.#headers !== null || this.#fields.length > 0;
   }
 
   /** @internal Whether `response` is one text(), json() or html() made with a body status (not 204/304). */
@@ -117,18 +155,27 @@ export class Context {
     return this.#notFound(this);
   }
 
-  /** @internal The answer with the headers of header() applied. */
+  /** @internal The answer with the headers of header() applied, then the directives' fields. */
   finalResponse(): Response {
     const response = this.res;
     const ops = this.#headers;
-    if (ops === null) return response;
-    // A copy: the answer's own Headers may be immutable (Response.redirect, fetch()).
-    const headers = new Headers(response.headers);
-    for (const op of ops) {
-      if (op.append) headers.append(op.name, op.value);
-      else headers.set(op.name, op.value);
+    if (ops === null && this.#fields.length === 0) return response;
+    // One text(), json() or html() made for this request is ours to change;
+    // any other gets a copy: its Headers may be immutable (Response.redirect,
+    // fetch()) or a Response the handler keeps and returns again.
+    const own = response === this.#made;
+    const headers = own ? response.headers : new Headers(response.headers);
+    if (ops !== null) {
+      for (const op of ops) {
+        if (op.append) headers.append(op.name, op.value);
+        else headers.set(op.name, op.value);
+      }
     }
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    applyFields(headers, this.#fields);
+    // Applied once: the answer now carries them.
+    this.#headers = null;
+    this.#fields = NO_FIELDS;
+    return (this.#res = own ? response : new Response(response.body, { status: response.status, statusText: response.statusText, headers }));
   }
 
   #respond(body: string, typeHeaders: Headers, type: string, status: number | undefined, init: HeadersInit | undefined): Response {

@@ -5,25 +5,28 @@
  *   await app.listen(3000);
  *
  * - "bun", "node": a HotpathServer whose listen uses Bun.serve or node:http.
- * - "c": declarative routes only (function handlers and middleware throw when
- *   added); listen starts hotpath-server on toRouteTable's routes (CServer).
- *   Its fetch is the TypeScript router, with the same answers.
- * - "wasm": declarative routes only; fetch is router.wasm's fast ABI
- *   (createFastWasmFetch) on toRouteTable's routes; listen serves that
- *   fetch on Bun or Node.
+ * - "c": declarative routes and route-table directives (cors(), header(),
+ *   requireHeader()); function handlers and other middleware throw when
+ *   added; listen starts hotpath-server on toRouteTable's table (CServer's
+ *   launcher). Its fetch is the TypeScript router, with the same answers.
+ * - "wasm": fetch is router.wasm's fast ABI (createFastWasmFetch) on the
+ *   app's table: the core answers declarative routes and directives,
+ *   function handlers and JavaScript middleware run around it as on
+ *   HotpathServer; listen serves that fetch on Bun or Node.
  */
 import type { CServerListenOptions, RunningCServer } from "../c.js";
 import type { RouteMethod } from "../routing/methods.js";
 import type { LruCacheOptions } from "../lru-cache.js";
 import type { Reply } from "../reply.js";
-import { RouteRecorder } from "../route-recorder.js";
 import { toTableLine } from "../route-table-writer.js";
-import { createFastWasmFetch, type FastWasmFetch } from "../wasm/fast-fetch.js";
+import { createWasmHost, type FastWasmFetch, type WasmHostHooks } from "../wasm/fast-fetch.js";
 import { HotpathServer, type RouteTarget } from "./app.js";
 import { listen } from "./listen.js";
+import { directiveInfo } from "./middleware/directive.js";
+import type { AppModel } from "./model.js";
 import type { Layer } from "./prefix.js";
-import { toRouteTable } from "./route-table.js";
-import type { ListenOptions, Middleware, NotFoundHandler, RunningServer } from "./types.js";
+import { routeTableOf } from "./route-table.js";
+import type { Handler, ListenOptions, Middleware, NotFoundHandler, RunningServer } from "./types.js";
 
 export interface WasmAdapterChoice {
   adapter: "wasm";
@@ -65,57 +68,71 @@ class RuntimeServer extends HotpathServer {
   }
 }
 
-/** Routes a table can hold, and nothing else, refused when added. */
-abstract class TableOnlyServer extends HotpathServer {
-  protected abstract readonly where: string;
+/**
+ * The native server (hotpath-server): routes and directives a table can
+ * hold, and nothing else, refused when added so the error points at the
+ * call. Function handlers wait for hotpath-server's JavaScript fallback.
+ */
+export class HotpathCServer extends HotpathServer {
+  protected readonly where = "the native server (adapter \"c\")";
 
-  override use(..._args: [Middleware] | [string, Middleware]): this {
-    throw new TypeError(`use(): middleware cannot run on ${this.where}; it serves a route table`);
+  override use(pathOrFn: string | Middleware, maybeFn?: Middleware): this {
+    if (typeof pathOrFn === "string") throw new TypeError(`use(${JSON.stringify(pathOrFn)}, ...): middleware under a path cannot run on ${this.where}: a table's directives apply to every request`);
+    this.#checkDirective(pathOrFn, "use", false);
+    return super.use(pathOrFn as Middleware);
   }
+
   override notFound(_handler: NotFoundHandler): this {
     throw new TypeError(`notFound(): ${this.where} answers 404 itself`);
   }
+
   protected override checkRoute(method: RouteMethod, path: string, target: RouteTarget, layers: readonly Layer[]): void {
-    if (typeof target === "function") throw this.functionError(method, path);
-    if (layers.length > 0) throw new TypeError(`route ${method} ${JSON.stringify(path)}: middleware cannot run on ${this.where}`);
+    // CServer's own words (adapters/c.ts), so both entry points say the same.
+    if (typeof target === "function") {
+      throw new TypeError(
+        `route ${method} ${JSON.stringify(path)}: function handlers are not supported by the native server yet ` +
+          "(a later feature); answer with a reply helper: text(), json(), html(), template() or jsonTemplate()",
+      );
+    }
+    for (const layer of layers) {
+      if (layer.prefix !== null) throw new TypeError(`route ${method} ${JSON.stringify(path)}: middleware under a path cannot run on ${this.where}`);
+      this.#checkDirective(layer.fn, `route ${method} ${JSON.stringify(path)}`, true);
+    }
     toTableLine(method, path, target as Reply);  // what the table cannot say fails here, naming the route
   }
-  protected functionError(method: RouteMethod, path: string): TypeError {
-    return new TypeError(`route ${method} ${JSON.stringify(path)}: function handlers cannot run on ${this.where}; answer with a reply helper`);
-  }
-}
 
-export class HotpathCServer extends TableOnlyServer {
-  protected readonly where = "the native server (adapter \"c\")";
-
-  // CServer's own words (adapters/c.ts), so both entry points say the same.
-  protected override functionError(method: RouteMethod, path: string): TypeError {
-    return new TypeError(
-      `route ${method} ${JSON.stringify(path)}: function handlers are not supported by the native server yet ` +
-        "(a later feature); answer with a reply helper: text(), json(), html(), template() or jsonTemplate()",
-    );
+  #checkDirective(fn: unknown, where: string, route: boolean): void {
+    const info = typeof fn === "function" ? directiveInfo(fn as Middleware) : null;
+    if (info === null) throw new TypeError(`${where}: JavaScript middleware cannot run on ${this.where}; it runs route-table directives: cors(), header(), requireHeader()`);
+    if (info.directive === null) throw new TypeError(`${where}: ${info.name}: ${info.problem}`);
+    if (route && info.directive.kind === "cors") throw new TypeError(`${where}: cors() in a group: a table's CORS is table-wide (use app.use(cors()))`);
   }
 
-  /** Starts build/hotpath-server on this app's route table (CServer.listen). */
+  /** Starts build/hotpath-server on this app's route table (CServer's launcher). */
   override async listen(port: number, options: CServerListenOptions = {}): Promise<RunningCServer> {
-    const table = toRouteTable(this);  // checks again: nothing the table cannot say
+    const table = routeTableOf(HotpathServer.definition(this), "table");  // checks again: nothing the table cannot say
     // A computed specifier: bundlers then leave c.js (node:child_process and
     // friends) out of a Worker bundle that imports this entry.
     const launcher = "../c.js";
-    const { CServer } = (await import(/* @vite-ignore */ launcher)) as typeof import("../c.js");
-    const server = new CServer();
-    for (const { method, path, target } of HotpathServer.definition(this).records) RouteRecorder.record(server, method, path, target as Reply);
-    if (server.routeTable() !== table) throw new Error("internal: CServer's table differs from toRouteTable's");
-    return server.listen(port, options);
+    const { listenOnTable } = (await import(/* @vite-ignore */ launcher)) as typeof import("../c.js");
+    const lines = table.split("\n").map((line) => line.replace(/\t/g, " ").slice(0, 80));
+    return listenOnTable(table, port, options, lines);
   }
 }
 
-export class HotpathWasmServer extends TableOnlyServer {
-  protected readonly where = "router.wasm (adapter \"wasm\")";
+/**
+ * A HotpathServer whose requests router.wasm routes: the core answers the
+ * declarative routes and the directives (cors(), header(),
+ * requireHeader()) itself, with its cache; function handlers run with the
+ * Context HotpathServer gives them; JavaScript middleware, notFound and
+ * onError run as on HotpathServer, around the core's answers where they
+ * apply.
+ */
+export class HotpathWasmServer extends HotpathServer {
   readonly #instance: WebAssembly.Instance;
   readonly #cache: LruCacheOptions | false | undefined;
-  #wasm: FastWasmFetch | null = null;
-  #loaded = -1;  // the route count of the table in #wasm
+  #host: FastWasmFetch<Response | Promise<Response>> | null = null;
+  #version = -1;  // the app definition loaded into #host
 
   constructor(options: WasmAdapterChoice) {
     super();
@@ -130,20 +147,33 @@ export class HotpathWasmServer extends TableOnlyServer {
     this.#cache = options.cache;
   }
 
-  /** router.wasm's answer, on the routes defined so far (loaded into the instance when they change). */
-  override readonly fetch = (request: Request): Response => {
-    const count = HotpathServer.definition(this).records.length;
-    if (this.#wasm === null || this.#loaded !== count) {
-      const routes = toRouteTable(this);
-      if (this.#wasm === null) {
-        this.#wasm = createFastWasmFetch({ instance: this.#instance, routes, ...(this.#cache !== undefined ? { cache: this.#cache } : {}) });
-      } else {
-        this.#wasm.loadRoutes(routes);
-      }
-      this.#loaded = count;
-    }
-    return this.#wasm.fetch(request);
+  /** router.wasm's answer, on the app as defined so far (its table loaded into the instance when it changes). */
+  override readonly fetch = (request: Request): Response | Promise<Response> => {
+    const model = HotpathServer.definition(this);
+    if (this.#host === null || this.#version !== model.version) this.#load(model);
+    return this.#host!.fetch(request);
   };
+
+  #load(model: AppModel): void {
+    const routes = routeTableOf(model, "wasm");
+    const plan = model.plan();
+    const handlers: Record<string, Handler> = {};
+    for (const { method, path, target } of model.records) if (typeof target === "function") handlers[`${method} ${path}`] = target;
+    const { notFound, onError, customNotFound } = HotpathServer.errorHandlers(this);
+    const hooks: WasmHostHooks = {
+      onError,
+      notFound,
+      customNotFound,
+      chainFor: plan.chainFor,
+      hasChain: plan.appChain.length > 0 || model.records.some((_, i) => plan.routeChain(i).length > 0),
+      routeStatus: (route) => {
+        const target = model.records[route]?.target;
+        return target === undefined || typeof target === "function" ? 0 : target.status;
+      },
+    };
+    this.#host = createWasmHost({ instance: this.#instance, routes, handlers, ...(this.#cache !== undefined ? { cache: this.#cache } : {}) }, hooks);
+    this.#version = model.version;
+  }
 
   override listen(port: number, options: ListenOptions = {}): Promise<RunningServer> {
     return listen(this.fetch, port, options, "auto");

@@ -29,8 +29,8 @@ const NODE_HTTP: string = "node:http";
 // connections are closed.
 const STOP_GRACE_MS = 10_000;
 
-/** Answers a request without running the app, or null (see direct-answer.ts). */
-export type DirectAnswer = (method: string, target: string) => Answer | null;
+/** Answers a request without running the app, or null (see direct-answer.ts); `header` reads its fields. */
+export type DirectAnswer = (method: string, target: string, header: (lowerName: string) => string | null) => Answer | null;
 
 export async function listenNode(
   fetch: BunHandler,
@@ -129,10 +129,23 @@ function answeredDirectly(direct: DirectAnswer, req: IncomingMessage, res: Serve
   const method = req.method ?? "";
   if (FETCH_FORBIDDEN.has(method) || !URL_SAFE_TARGET.test(target) || DOT_SEGMENT.test(target)) return false;
   if (!hostMakesUrl(req.headers.host || "localhost")) return false;
-  const answer = direct(method, target);
+  const answer = direct(method, target, (name) => rawHeader(req.rawHeaders, name));
   if (answer === null) return false;
   writeAnswer(res, answer);
   return true;
+}
+
+// A field's value as the Request's Headers.get would give it (toRequest
+// appends every raw field): every field of the name, case-insensitive, in
+// order, joined by ", ".
+function rawHeader(raw: readonly string[], lowerName: string): string | null {
+  let value: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]!.length !== lowerName.length || raw[i]!.toLowerCase() !== lowerName) continue;
+    const one = raw[i + 1]!.replace(/^[\t ]+|[\t ]+$/g, "");  // as Headers normalises it
+    value = value === null ? one : `${value}, ${one}`;
+  }
+  return value;
 }
 
 // The last Host that made a valid URL: clients send the same one on every

@@ -7,6 +7,7 @@ import { bunRoutes } from "./bun-routes.js";
 import { bunServeLimits, strictHandler, strictRoutes } from "./bun-strict.js";
 import { bunRuntime, type BunHandler } from "./bun-types.js";
 import { directAnswer } from "./direct-answer.js";
+import type { HeaderLookup } from "../routing/directives.js";
 import { limitsOf } from "./limits.js";
 import type { AppModel } from "./model.js";
 import type { ListenOptions, RunningServer } from "./types.js";
@@ -49,6 +50,6 @@ export async function listen(
     return { port: server.port, stop: () => (stopped ??= Promise.resolve(server.stop()).then(() => {})) };
   }
   const { listenNode } = await import("./listen-node.js");
-  const direct = app === undefined ? undefined : (method: string, target: string) => directAnswer(app, method, target);
+  const direct = app === undefined ? undefined : (method: string, target: string, header?: HeaderLookup) => directAnswer(app, method, target, header);
   return listenNode(safe, port, hostname, reusePort, limits, direct);
 }

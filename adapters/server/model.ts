@@ -5,10 +5,12 @@
  * the direct-answer decision and the table writer import it, and it imports
  * none of them, so no module needs the class to know the shape of an app.
  */
+import type { HeaderField } from "../answer/head.js";
 import type { RouteMethod } from "../routing/methods.js";
 import type { Params, Router } from "../routing/router.js";
 import type { Reply } from "../reply.js";
 import type { CompiledReply } from "./compiled-reply.js";
+import type { DirectivePlan } from "./directive-plan.js";
 import type { Layer } from "./prefix.js";
 import type { Handler } from "./types.js";
 
@@ -27,6 +29,8 @@ export interface RouteRecord {
 /** The router's value for a route. */
 export interface RouteValue {
   readonly record: RouteRecord;
+  /** Its position among the app's routes: its index in the route table (ROUTE_MIDDLEWARE's INDEX). */
+  readonly index: number;
   readonly handler: Handler | null;
   readonly reply: CompiledReply | null;
 }
@@ -38,10 +42,15 @@ export interface AppModel {
   readonly layers: readonly Layer[];
   readonly customNotFound: boolean;
   readonly router: Router<RouteValue>;
+  /** Which middleware is directives and which runs in the chain (made once per definition). */
+  plan(): DirectivePlan;
+  /** Changes whenever a route or middleware is added. */
+  readonly version: number;
   /**
    * The answer to a GET request already routed to `value` with `params`,
-   * when no middleware applies (what fetch does next): for listeners whose
-   * runtime matched the route itself (Bun's routes table).
+   * when no JavaScript middleware applies (what fetch does next), with the
+   * directives' fields of that route (when they read no request header):
+   * for listeners whose runtime matched the route itself (Bun's routes table).
    */
-  serve(value: RouteValue, request: Request, target: string, params: Params): Response | Promise<Response>;
+  serve(value: RouteValue, request: Request, target: string, params: Params, fields: readonly HeaderField[]): Response | Promise<Response>;
 }

@@ -48,6 +48,9 @@ const REQUIRED: readonly (keyof RouterWasmExports)[] = [
   "route_request", "response_record", "content_type_count", "content_type_ptr", "content_type_len",
   "table_generation", "route_count", "load_routes", "load_builtin_routes", "builtin_routes_status", "load_error_line",
   "load_error_ptr", "load_error_len", "handle",
+  // The 14-field response record comes with these: a module without them has a shorter record.
+  "route_request_headers", "needed_header_count", "needed_header_ptr", "needed_header_len", "header_set_text",
+  "route_kind", "route_method", "route_path", "route_line", "route_param_count", "route_param_name",
 ];
 
 /** Checks that an instance is a Hotpath router.wasm and returns its exports. */

@@ -166,6 +166,36 @@ export const TARGETS = [
     prepare: (ctx) => ({ argv: [process.execPath, join(ctx.root, "bench/servers/fast.mjs")], env: { PORT: String(ctx.port) } }),
   },
   {
+    name: "mixed-fast",
+    description: "the mixed app (a template route, a c.json handler route, a header() directive) on HotpathServer, Bun (bench/servers/mixed.mjs)",
+    needs: (ctx) => [...need.bun(ctx), ...need.dist(ctx)],
+    prepare: bunScript("mixed.mjs"),
+  },
+  {
+    name: "mixed-fast-node",
+    description: "the mixed app on HotpathServer, Node's node:http (bench/servers/mixed.mjs under node)",
+    needs: (ctx) => need.dist(ctx),
+    prepare: (ctx) => ({ argv: [process.execPath, join(ctx.root, "bench/servers/mixed.mjs")], env: { PORT: String(ctx.port) } }),
+  },
+  {
+    name: "mixed-wasm",
+    description: "the mixed app on Hotpath({ adapter: \"wasm\" }) under Bun: router.wasm answers the table route and the directive, JavaScript the handler (bench/servers/mixed.mjs)",
+    needs: (ctx) => [...need.bun(ctx), ...need.dist(ctx), ...need.wasm(ctx)],
+    prepare: (ctx) => ({ argv: [ctx.bun, join(ctx.root, "bench/servers/mixed.mjs")], env: { PORT: String(ctx.port), MIXED_ADAPTER: "wasm" } }),
+  },
+  {
+    name: "mixed-hono",
+    description: "the mixed app on Hono, Node via @hono/node-server (bench/servers/mixed-hono.mjs)",
+    needs: (ctx) => [...need.module(ctx, "hono"), ...need.module(ctx, "@hono/node-server")],
+    prepare: (ctx) => ({ argv: [process.execPath, join(ctx.root, "bench/servers/mixed-hono.mjs")], env: { PORT: String(ctx.port) } }),
+  },
+  {
+    name: "mixed-hono-bun",
+    description: "the mixed app on Hono, Bun.serve({ fetch: app.fetch }) (bench/servers/mixed-hono.mjs)",
+    needs: (ctx) => [...need.bun(ctx), ...need.module(ctx, "hono")],
+    prepare: bunScript("mixed-hono.mjs"),
+  },
+  {
     name: "bun-raw",
     description: "plain Bun.serve with a routes table, no router (bench/servers/bun-raw.mjs): the Bun ceiling",
     needs: (ctx) => need.bun(ctx),

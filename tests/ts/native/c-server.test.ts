@@ -7,8 +7,13 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { CServer, json, jsonTemplate, template, text, type RunningCServer } from "../../../adapters/c.js";
+import { CServer, cors, header, json, jsonTemplate, requireHeader, template, text, type RunningCServer } from "../../../adapters/c.js";
 import { freePort } from "../../../adapters/hotpath-process.js";
+import { Hotpath } from "../../../adapters/index.js";
+import { directiveApp } from "../support/directive-apps.js";
+import { httpFetch } from "../support/http-client.js";
+import { directiveVectors } from "../support/node-files.js";
+import { mismatches, requestFields, tableOf, type RoutingVector } from "../support/vectors.js";
 import { parseAll } from "../support/http-responses.js";
 import { exchange, RawClient } from "../support/raw-client.js";
 
@@ -235,5 +240,48 @@ describe(`hotpath-server (${binary}) over real HTTP`, () => {
       await again.stop();
     }
     expect(isRunning(again.pid)).toBe(false);
+  });
+});
+
+describe("directives on the native server: CServer.use() and Hotpath({ adapter: \"c\" })", () => {
+  // Every directive vector whose table has no handler route: the table as
+  // an app of app.use(...) and groups, started by Hotpath({ adapter: "c" }).
+  const tables = new Map<string, RoutingVector[]>();
+  for (const v of directiveVectors) {
+    const table = tableOf(v, {});
+    if (/^PROXY/m.test(table)) continue;
+    tables.set(table, [...(tables.get(table) ?? []), v]);
+  }
+
+  it.each([...tables.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))("%s", async (_name, table, vectors) => {
+    const running = await directiveApp(table, Hotpath({ adapter: "c" })).listen(0, { threads: 1 });
+    try {
+      for (const v of vectors) {
+        const response = await httpFetch(`http://127.0.0.1:${running.port}${v.request.path}`, { method: v.request.method, headers: requestFields(v) });
+        expect({ id: v.id, problems: await mismatches(v, response) }).toEqual({ id: v.id, problems: [] });
+      }
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it("CServer.use(cors(), header(), requireHeader()) writes MIDDLEWARE lines and hotpath-server applies them", async () => {
+    const app = new CServer().use(cors({ origin: "https://a.test" })).use(header("x-app", "demo")).use(requireHeader("x-key", "k")).get("/", text("ok"));
+    expect(app.routeTable()).toBe(
+      "MIDDLEWARE\tCORS\thttps://a.test\tGET, HEAD, PUT, POST, DELETE, PATCH\n" +
+        "MIDDLEWARE\tHEADER\tx-app\tdemo\n" +
+        "MIDDLEWARE\tREQUIRE_HEADER\tx-key\tk\n" +
+        "GET\t/\t200\ttext/plain; charset=utf-8\tok\n",
+    );
+    expect(() => app.use(cors())).toThrow(/one CORS line/);
+    const running = await app.listen(0, { threads: 1 });
+    try {
+      const denied = await httpFetch(`http://127.0.0.1:${running.port}/`);
+      expect([denied.status, denied.headers.get("x-app"), denied.headers.get("access-control-allow-origin")]).toEqual([401, "demo", "https://a.test"]);
+      const ok = await httpFetch(`http://127.0.0.1:${running.port}/`, { headers: [["x-key", "k"]] });
+      expect([ok.status, await ok.text(), ok.headers.get("vary")]).toEqual([200, "ok", "Origin"]);
+    } finally {
+      await running.stop();
+    }
   });
 });

@@ -57,7 +57,7 @@ interface LineSpec {
   names: string[];
 }
 
-function pathOf(r: Random, faults: boolean): LineSpec {
+export function pathOf(r: Random, faults: boolean): LineSpec {
   const count = r.int(5);
   const segments: string[] = [];
   const names: string[] = [];

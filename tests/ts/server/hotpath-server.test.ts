@@ -480,7 +480,7 @@ describe("middleware", () => {
 
   it("cors() options: a list of origins, credentials, exposed headers, max age", async () => {
     const app = new HotpathServer()
-      .use(cors({ origin: ["https://a.test"], credentials: true, exposeHeaders: ["x-total"], maxAge: 600, allowHeaders: ["content-type"] }))
+      .use(cors({ origin: ["https://a.test", "https://c.test"], credentials: true, exposeHeaders: ["x-total"], maxAge: 600, allowHeaders: ["content-type"] }))
       .get("/", text("ok"));
     const listed = await app.fetch(new Request("http://t/", { headers: { origin: "https://a.test" } }));
     expect(listed.headers.get("access-control-allow-origin")).toBe("https://a.test");
@@ -496,6 +496,13 @@ describe("middleware", () => {
     expect(preflight.headers.get("access-control-max-age")).toBe("600");
     expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type");
     expect(() => cors({ credentials: true })).toThrow(/explicit origin/);
+    // A list of one is that origin alone, as in a table: always sent.
+    const one = new HotpathServer().use(cors({ origin: ["https://a.test"] })).get("/", text("ok"));
+    const unlisted = await one.fetch(new Request("http://t/", { headers: { origin: "https://b.test" } }));
+    expect([unlisted.headers.get("access-control-allow-origin"), unlisted.headers.get("vary")]).toEqual(["https://a.test", "Origin"]);
+    expect(() => cors({ origin: [] })).toThrow(/allows no origin/);
+    expect(() => cors({ methods: ["GET POST"] })).toThrow(/invalid CORS method/);
+    expect(() => cors({ allowHeaders: ["a b"] })).toThrow(/invalid CORS header name/);
     const fn = new HotpathServer().use(cors({ origin: (o) => (o.endsWith(".test") ? o : null) })).get("/", text("ok"));
     expect((await fn.fetch(new Request("http://t/", { headers: { origin: "https://z.test" } }))).headers.get("access-control-allow-origin")).toBe(
       "https://z.test",
@@ -628,12 +635,21 @@ describe("toRouteTable", () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain('route GET "/users/:id": a function handler');
-    expect(message).toContain('route POST "/x": a function handler');
+    // Function handlers are handler routes (PROXY lines); what no table can say is listed.
+    expect(message).not.toContain('route GET "/users/:id"');
     expect(message).toContain('route GET "/braces": the body contains {name}');
-    expect(message).toContain('route GET "/admin/stats": middleware runs for it');
-    expect(message).toContain("use(): app middleware also runs for 404 and 405 answers");
+    expect(message).toContain('use("/admin", requireHeader("authorization")): it runs for 404 answers under that path too');
     expect(message).not.toContain('route GET "/":');
+    const logger: Middleware = async (_c, next) => {
+      await next();
+    };
+    expect(() => toRouteTable(new HotpathServer().use(logger).get("/", text("ok")))).toThrow(
+      /use\(a JavaScript middleware\): app middleware runs for every request, 404 and 405 answers too/,
+    );
+    const grouped = new HotpathServer().use(logger).get("/x", text("x"));
+    expect(() => toRouteTable(new HotpathServer().route("/g", grouped))).toThrow(/route GET "\/g\/x": a JavaScript middleware runs for it/);
+    expect(() => toRouteTable(new HotpathServer().use(cors({ origin: () => "x" })).get("/", text("ok")))).toThrow(/cors\(\): an origin function/);
+    expect(() => toRouteTable(new HotpathServer().use(header("content-type", "x")).get("/", text("ok")))).toThrow(/cannot be set by a directive/);
     expect(() => toRouteTable(new HotpathServer().get("/", text("ok")).notFound((c) => c.text("no", 404)))).toThrow(/notFound\(\)/);
   });
 });
@@ -668,6 +684,26 @@ describe("Bun's native routes table (the entries listen hands to Bun.serve)", ()
     expect(routes["/own-head"]!.HEAD).toBe(fallback);  // a HEAD route of its own answers: through fetch
     expect(Object.keys(routes["/declared-head"]!)).toEqual(["GET"]);
     expect(bunRoutes(definition(new HotpathServer().use(cors()).get("/", text("ok"))), fallback, false)).toEqual({});
+  });
+
+  it("holds routes under header() directives (one field set per route), with their fields; never under cors() or requireHeader()", async () => {
+    const app = new HotpathServer()
+      .use(header("x-app", "demo"))
+      .get("/", text("ok"))
+      .get("/u/:id", (c) => c.text(`u ${c.params["id"]}`))
+      .route("", new HotpathServer().use(header("x-route", "r")).get("/r", text("r")));
+    const routes = bunRoutes(definition(app), fallback, false);
+    expect(Object.keys(routes).sort()).toEqual(["/", "/r", "/u/:id"]);
+    const root = await (routes["/"]!.GET as (r: Request) => Response)(new Request("http://t/"));
+    expect([await root.text(), root.headers.get("x-app")]).toEqual(["ok", "demo"]);
+    const r = await (routes["/r"]!.GET as (r: Request) => Response)(new Request("http://t/r"));
+    expect([r.headers.get("x-app"), r.headers.get("x-route")]).toEqual(["demo", "r"]);
+    const request = Object.assign(new Request("http://t/u/7"), { params: { id: "7" } });
+    const u = await (routes["/u/:id"]!.GET as (r: Request) => Response | Promise<Response>)(request);
+    expect([await u.text(), u.headers.get("x-app")]).toEqual(["u 7", "demo"]);
+    expect(bunRoutes(definition(new HotpathServer().use(requireHeader("x", "y")).get("/", text("ok"))), fallback, false)).toEqual({});
+    const logged = new HotpathServer().use(header("x-app", "demo")).use(async (_c, next) => next()).get("/", text("ok"));
+    expect(bunRoutes(definition(logged), fallback, false)).toEqual({});
   });
 
   it("leaves out a parameter route that another GET, HEAD or ANY route overlaps", () => {
@@ -759,7 +795,7 @@ describe("Hotpath({ adapter })", () => {
     }
   });
 
-  it("c: refuses function handlers with CServer's error, and middleware", () => {
+  it("c: refuses function handlers with CServer's error, and middleware other than directives", () => {
     const app = Hotpath({ adapter: "c" });
     let cServerMessage = "";
     try {
@@ -769,10 +805,16 @@ describe("Hotpath({ adapter })", () => {
     }
     expect(cServerMessage).toMatch(/function handlers are not supported/);
     expect(() => app.get("/x", () => new Response("x"))).toThrow(cServerMessage);
-    expect(() => app.use(cors())).toThrow(/middleware cannot run/);
+    // Route-table directives are the native server's; other middleware is refused when added.
+    app.use(cors()).use(header("x-app", "demo"));
+    expect(() => app.use(async (_c, next) => next())).toThrow(/JavaScript middleware cannot run on the native server/);
+    expect(() => app.use("/api", header("a", "b"))).toThrow(/under a path cannot run/);
+    expect(() => app.use(cors({ exposeHeaders: ["x"] }))).toThrow(/exposeHeaders/);
     expect(() => app.get("/b", text("{nope}"))).toThrow(/the body contains \{nope\}/);
-    const grouped = new HotpathServer().use(header("a", "b")).get("/", text("x"));
-    expect(() => app.route("/g", grouped)).toThrow(/middleware cannot run/);
+    app.route("/g", new HotpathServer().use(requireHeader("x-key", "k")).get("/", text("x")));
+    expect(() => app.route("/h", new HotpathServer().use(cors()).get("/", text("x")))).toThrow(/CORS is table-wide/);
+    expect(() => app.route("/j", new HotpathServer().use(async (_c, next) => next()).get("/", text("x")))).toThrow(/JavaScript middleware/);
+    expect(() => new CServer().use(async (_c, next) => next())).toThrow(/route-table directives only/);
   });
 
   it.skipIf(!existsSync(serverBinary))("c: listen serves the routes from hotpath-server", async () => {
@@ -787,6 +829,44 @@ describe("Hotpath({ adapter })", () => {
     }
   });
 
+  it.skipIf(!existsSync(wasmFile))("wasm: function handlers, directives, JavaScript middleware, notFound and onError around router.wasm", async () => {
+    const seen: string[] = [];
+    const app = Hotpath({ adapter: "wasm", module: readFileSync(wasmFile) })
+      .use(cors({ origin: ["https://a.test", "https://b.test"] }))
+      .use(header("x-app", "demo"))
+      .use("/js", async (c, next) => {
+        seen.push(`${c.req.method} ${new URL(c.req.url).pathname}`);
+        await next();
+        c.res = new Response(`${await c.res.text()} (wrapped)`, c.res);
+      })
+      .get("/t", template("table"))
+      .get("/users/:id", async (c) => {
+        await Promise.resolve();  // the parameters outlive the next request's call
+        return c.json({ id: c.params["id"], q: c.query["q"] ?? null });
+      })
+      .get("/js/:name", template("js {name}"))
+      .get("/boom", () => {
+        throw new Error("boom");
+      })
+      .notFound((c) => c.text("custom 404", 404))
+      .onError((_error, c) => c.text("oops", 500));
+    const origin = { origin: "https://a.test" };
+    const t = await app.fetch(new Request("http://t/t", { headers: origin }));
+    expect([t.status, await t.text(), t.headers.get("x-app"), t.headers.get("access-control-allow-origin"), t.headers.get("vary")]).toEqual([200, "table", "demo", "https://a.test", "Origin"]);
+    const [u1, u2] = await Promise.all([app.fetch(new Request("http://t/users/7?q=x")), app.fetch(new Request("http://t/users/8"))]);
+    expect([await u1.json(), await u2.json(), u1.headers.get("x-app")]).toEqual([{ id: "7", q: "x" }, { id: "8", q: null }, "demo"]);
+    const js = await app.fetch(new Request("http://t/js/rai"));
+    expect([await js.text(), js.headers.get("x-app"), seen]).toEqual(["js rai (wrapped)", "demo", ["GET /js/rai"]]);
+    const missing = await app.fetch(new Request("http://t/nope"));
+    expect([missing.status, await missing.text(), missing.headers.get("x-app")]).toEqual([404, "custom 404", "demo"]);
+    const boom = await app.fetch(new Request("http://t/boom"));
+    expect([boom.status, await boom.text(), boom.headers.get("x-app")]).toEqual([500, "oops", "demo"]);
+    const preflight = await app.fetch(new Request("http://t/js/x", { method: "OPTIONS", headers: { ...origin, "access-control-request-method": "GET" } }));
+    expect([preflight.status, preflight.headers.get("access-control-allow-origin"), seen.length]).toEqual([204, "https://a.test", 1]);  // before any middleware
+    const head = await app.fetch(new Request("http://t/users/7", { method: "HEAD" }));
+    expect([head.status, head.headers.get("content-length"), await head.text()]).toEqual([200, String('{"id":"7","q":null}'.length), ""]);
+  });
+
   it.skipIf(!existsSync(wasmFile))("wasm: fetch is router.wasm on toRouteTable's routes, reloaded when routes change; listen serves it", async () => {
     const app = Hotpath({ adapter: "wasm", module: readFileSync(wasmFile) }).get("/hello/:name", template("hello {name}"));
     const r = await app.fetch(new Request("http://t/hello/rai"));
@@ -794,7 +874,8 @@ describe("Hotpath({ adapter })", () => {
     expect((await app.fetch(new Request("http://t/"))).status).toBe(404);  // not the compiled-in table
     app.get("/", text("root"));
     expect(await (await app.fetch(new Request("http://t/"))).text()).toBe("root");
-    expect(() => app.get("/f", () => new Response("f"))).toThrow(/cannot run on router\.wasm/);
+    app.get("/f/:x", (c) => c.text(`f ${c.params["x"]}`));
+    expect(await (await app.fetch(new Request("http://t/f/1"))).text()).toBe("f 1");
     expect(() => Hotpath({ adapter: "wasm" })).toThrow(/needs \{ instance \} or \{ module \}/);
     const running = await app.listen(0);
     try {

@@ -26,9 +26,9 @@ const dirs: string[] = [];
 /**
  * Serves `table` with `options` (ListenOptions as JSON) on 127.0.0.1.
  * `bunFlags` go to bun itself (--max-http-header-size=65536, ...).
- * `mode` "handlers": a function handler per route (tests/ts/support/handler-app.ts).
+ * `mode`: how tests/bun/serve-table.ts builds the app from the table (its header says).
  */
-export function startBunServer(table: string, options: object = {}, bunFlags: string[] = [], mode: "replies" | "handlers" = "replies"): Promise<BunServer> {
+export function startBunServer(table: string, options: object = {}, bunFlags: string[] = [], mode: "replies" | "handlers" | "directives" | "directive-app" = "replies"): Promise<BunServer> {
   const dir = mkdtempSync(join(tmpdir(), "hotpath-bun-"));
   dirs.push(dir);
   const file = join(dir, "routes.tsv");

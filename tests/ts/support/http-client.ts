@@ -8,12 +8,15 @@
  */
 import { request } from "node:http";
 
-export function httpFetch(url: string, init: { method?: string } = {}): Promise<Response> {
+export function httpFetch(url: string, init: { method?: string; headers?: readonly (readonly [string, string])[] } = {}): Promise<Response> {
   const parsed = new URL(url);
   const method = init.method ?? "GET";
+  // Several fields of one name go out as several lines, in order.
+  const headers: Record<string, string[]> = {};
+  for (const [name, value] of init.headers ?? []) (headers[name.toLowerCase()] ??= []).push(value);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: parsed.hostname, port: parsed.port, method, path: `${parsed.pathname}${parsed.search}`, agent: false },
+      { host: parsed.hostname, port: parsed.port, method, path: `${parsed.pathname}${parsed.search}`, agent: false, headers },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -2,12 +2,17 @@
 // directive-errors.jsonl) through the raw ABIs of the real build/router.wasm:
 // route_request_headers with the response record and header_set_text (the
 // vectors' handler answering handler routes from the record's parameters),
-// handle (the compatibility ABI: handler routes answer 502), and load_routes.
+// handle (the compatibility ABI: handler routes answer 502), and load_routes;
+// then through the fetch adapters: createFastWasmFetch with the vectors'
+// handler (cached and uncached), Hotpath({ adapter: "wasm" }) with the table
+// written as an app, and createWasmFetch (handler routes 502).
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { WasmRouter, RouteTableError } from "../../../adapters/wasm.js";
+import { Hotpath } from "../../../adapters/index.js";
+import { createFastWasmFetch, createWasmFetch, WasmRouter, RouteTableError } from "../../../adapters/wasm.js";
+import { directiveApp, vectorHandlers } from "../support/directive-apps.js";
 import { directiveErrorVectors, directiveVectors, newInstance } from "../support/node-files.js";
-import { requestFields, tableOf, vectorHandlerBody, type RoutingVector } from "../support/vectors.js";
+import { fetchSkipReason, mismatches, requestFields, tableOf, vectorHandlerBody, type RoutingVector } from "../support/vectors.js";
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -217,5 +222,48 @@ describe("route metadata exports", () => {
     // The same block, well-formed: the right key passes.
     const [ptr2] = router.writeInput(new Uint8Array([0x2f, 1, 0, 0, 0, 0x6b]));
     expect(router.exports.route_request_headers(0, ptr2, 1, ptr2 + 1, 5)).toBe(200);
+  });
+});
+
+describe("createFastWasmFetch with the vectors' handlers, every directive vector, uncached then cached", () => {
+  const fetchable = directiveVectors.filter((v) => fetchSkipReason(v) === null);
+  const request = (v: RoutingVector) => new Request(`http://example.test${v.request.path}`, { method: v.request.method, headers: requestFields(v) });
+
+  it("skips none", () => {
+    expect(fetchable.length).toBe(directiveVectors.length);
+  });
+
+  it.each(fetchable.map((v) => [v.id, v] as const))("%s", async (_id, v) => {
+    const table = tableOf(v, {});
+    const cached = createFastWasmFetch({ instance, routes: table, handlers: vectorHandlers(table), cache: { maxEntries: 8 } });
+    expect(await mismatches(v, await cached.fetch(request(v)))).toEqual([]);
+    expect(await mismatches(v, await cached.fetch(request(v)))).toEqual([]);
+    const uncached = createFastWasmFetch({ instance, routes: table, handlers: vectorHandlers(table), cache: false });
+    expect(await mismatches(v, await uncached.fetch(request(v)))).toEqual([]);
+  });
+});
+
+describe("Hotpath({ adapter: \"wasm\" }): the table written as an app (use, groups, handlers), every directive vector", () => {
+  it.each(directiveVectors.filter((v) => fetchSkipReason(v) === null).map((v) => [v.id, v] as const))("%s", async (_id, v) => {
+    const app = directiveApp(tableOf(v, {}), Hotpath({ adapter: "wasm", instance }));
+    for (let i = 0; i < 2; i++) {  // the second answer may come from the cache
+      const response = await app.fetch(new Request(`http://example.test${v.request.path}`, { method: v.request.method, headers: requestFields(v) }));
+      expect(await mismatches(v, response)).toEqual([]);
+    }
+  });
+});
+
+describe("createWasmFetch (compatibility ABI), every directive vector: handler routes answer 502", () => {
+  it.each(directiveVectors.filter((v) => fetchSkipReason(v) === null).map((v) => [v.id, v] as const))("%s", async (_id, v) => {
+    new WasmRouter(instance).loadRoutes(tableOf(v, {}));
+    const app = createWasmFetch({ instance, includeHeaders: true });
+    const response = await app.fetch(new Request(`http://example.test${v.request.path}`, { method: v.request.method, headers: requestFields(v) }));
+    if (v.expect.handler === true) {
+      expect(response.status).toBe(502);
+      expect(await response.text()).toBe(v.request.method === "HEAD" ? "" : "Bad Gateway");
+      expect(response.headers.get("x-app")).toBe("demo");
+    } else {
+      expect(await mismatches(v, response)).toEqual([]);
+    }
   });
 });
