@@ -36,6 +36,9 @@ export interface RouterOptions {
   compile?: boolean;
 }
 
+// The shape of "/": what a route whose segments are all optional also matches.
+const ROOT: PatternSegment = { kind: "static", text: "", optional: false, pattern: null, names: [] };
+
 // match() runs to completion without calling out, so one view serves every router.
 const view = new PathView();
 
@@ -56,31 +59,48 @@ export class Router<T> {
   /** Adds a route; throws RouteDefinitionError for a bad pattern or a duplicate. */
   add(entry: RouteEntry<T>): void {
     const segments: PatternSegment[] = parsePattern(entry.path, entry.origin);
+    // A route with optional segments (/a/:b?) is in the tree once per shape
+    // it matches: /a/:b, then /a (then /, when every segment is optional).
+    // Every place is checked for a duplicate before any is taken.
+    const places: { node: ShapeNode<T>; names: string[]; absent: string[] }[] = [];
+    for (let n = segments.length; ; n--) {
+      const shape = n > 0 ? segments.slice(0, n) : [ROOT];
+      const node = this.#place(shape);
+      const existing = node.routes.get(entry.method);
+      if (existing !== undefined) {
+        const other = existing.entry;
+        throw new RouteDefinitionError(
+          `${entry.origin ? entry.origin + ": " : ""}duplicate route: ${entry.method} ${excerpt(entry.path)} has the same method and path shape as ${other.origin ?? excerpt(other.path)}`,
+        );
+      }
+      places.push({ node, names: shape.flatMap((s) => s.names), absent: segments.slice(n).flatMap((s) => s.names) });
+      if (n === 0 || !segments[n - 1]!.optional) break;
+    }
+    for (const { node, names, absent } of places) node.routes.set(entry.method, newRoute(entry, names, absent));
+    this.#trees = null;
+    this.#matchers = null;
+  }
+
+  // The node of a shape, made as needed.
+  #place(segments: readonly PatternSegment[]): ShapeNode<T> {
     let node = this.#root;
-    const names: string[] = [];
     for (const segment of segments) {
-      if (segment.kind === "static") {
+      if (segment.pattern !== null) {
+        const key = (segment.pattern.wildcard ? "w" : "p") + segment.pattern.shape;
+        let child = node.patterns.get(key);
+        if (child === undefined) node.patterns.set(key, (child = { pattern: segment.pattern, node: newShapeNode() }));
+        node = child.node;
+      } else if (segment.kind === "static") {
         let next = node.statics.get(segment.text);
         if (next === undefined) node.statics.set(segment.text, (next = newShapeNode()));
         node = next;
       } else if (segment.kind === "param") {
         node = node.param ??= newShapeNode();
-        names.push(segment.text);
       } else {
         node = node.wildcard ??= newShapeNode();
-        names.push(segment.text);
       }
     }
-    const existing = node.routes.get(entry.method);
-    if (existing !== undefined) {
-      const other = existing.entry;
-      throw new RouteDefinitionError(
-        `${entry.origin ? entry.origin + ": " : ""}duplicate route: ${entry.method} ${excerpt(entry.path)} has the same method and path shape as ${other.origin ?? excerpt(other.path)}`,
-      );
-    }
-    node.routes.set(entry.method, newRoute(entry, names));
-    this.#trees = null;
-    this.#matchers = null;
+    return node;
   }
 
   /** Routes a request. `target` is the raw request target (path, query allowed). */
@@ -128,5 +148,8 @@ function paramsOf<T>(route: Route<T>, text: string): Params {
     const slot = 2 * slots[i]!;
     params[names[i]!] = text.slice(captures[slot]!, captures[slot + 1]!);
   }
+  // Optional segments the path left out: their parameters are "" (as the core's are empty).
+  const absent = route.absent;
+  for (let i = 0; i < absent.length; i++) if (absent[i] !== "") params[absent[i]!] = "";
   return params;
 }

@@ -19,7 +19,7 @@
  */
 import { errorResponse, internalError } from "../answer/errors.js";
 import type { RouteMethod } from "../routing/methods.js";
-import { parsePattern } from "../routing/pattern.js";
+import { parsePattern, patternParams } from "../routing/pattern.js";
 import { Router, type Match, type Params } from "../routing/router.js";
 import { parseRouteTable } from "../routing/table.js";
 import { requestTarget } from "../routing/request-target.js";
@@ -151,7 +151,7 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
       throw new TypeError(`${origin}: expected a handler function or a reply made by text(), json(), html(), template() or jsonTemplate()`);
     }
     this.checkRoute(method, path, target, layers);
-    const params = parsePattern(path, origin).filter((s) => s.kind !== "static").map((s) => s.text);
+    const params = patternParams(path, origin);
     const record: RouteRecord = { method, path, target, layers };
     const reply = typeof target === "function" ? null : compileReply(target, params, origin);
     const value: RouteValue = { record, handler: typeof target === "function" ? target : null, reply };
