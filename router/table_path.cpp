@@ -233,14 +233,6 @@ bool Parser::parse_segment(Slice text, bool last, PatternSegment* seg, Slice* na
         return fail_quoting("unterminated constraint in segment ", text, " (no closing '}')");
       }
       Slice constraint{text.data + j + 1, close - j - 1};
-      for (uint32_t k = 0; k < constraint.size; ++k) {
-        if (constraint.data[k] == '/') {
-          MessageWriter w = fail();
-          w.text("invalid constraint ").excerpt(constraint).text(" of parameter ").excerpt(name).text(
-              ": a parameter is one segment, so its constraint has no '/' (a wildcard takes the rest of the path)");
-          return finish(w);
-        }
-      }
       ConstraintError error{};
       const Automaton* automaton = compile_constraint(constraint, arena, &error);
       if (!automaton) {

@@ -171,9 +171,6 @@ function parseSegment(text: string, last: boolean, names: string[], fail: (reaso
       const close = constraintEnd(text, j);
       if (close === text.length) fail(`unterminated constraint in segment ${excerpt(text)} (no closing '}')`);
       const constraint = text.slice(j + 1, close);
-      if (constraint.includes("/")) {
-        fail(`invalid constraint ${excerpt(constraint)} of parameter ${excerpt(name)}: a parameter is one segment, so its constraint has no '/' (a wildcard takes the rest of the path)`);
-      }
       try {
         part.automaton = compileConstraint(constraint, utf8Length(constraint));
       } catch (error) {
@@ -244,6 +241,21 @@ function parseSegment(text: string, last: boolean, names: string[], fail: (reaso
     return { kind: "wildcard", text: name, optional: false, pattern, names: own };
   }
   return { kind: "pattern", text: "", optional, pattern, names: own };
+}
+
+/** The shape of "/": what a route whose segments are all optional also matches. */
+export const ROOT_SHAPE: readonly PatternSegment[] = [{ kind: "static", text: "", optional: false, pattern: null, names: [] }];
+
+/**
+ * Every shape a pattern matches: itself, then without its optional
+ * segments one by one from the end (and "/" when all are optional).
+ */
+export function patternShapes(segments: readonly PatternSegment[]): (readonly PatternSegment[])[] {
+  const shapes: (readonly PatternSegment[])[] = [];
+  for (let n = segments.length; ; n--) {
+    shapes.push(n > 0 ? segments.slice(0, n) : ROOT_SHAPE);
+    if (n === 0 || !segments[n - 1]!.optional) return shapes;
+  }
 }
 
 /** The parameter names of a pattern, in path order ("" for a bare *). */

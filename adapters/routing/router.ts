@@ -13,7 +13,7 @@
  */
 import { allowMask, captures, walkTarget, walkView } from "./walk.js";
 import { HEAD, methodCode } from "./methods.js";
-import { parsePattern, type PatternSegment } from "./pattern.js";
+import { parsePattern, patternShapes, ROOT_SHAPE, type PatternSegment } from "./pattern.js";
 import { PathView, readTarget } from "./path-view.js";
 import { RouteDefinitionError } from "./route-definition-error.js";
 import { errorOf, notAllowed, routeMatch, type Match, type Params, type RouteEntry } from "./match.js";
@@ -35,9 +35,6 @@ export interface RouterOptions {
    */
   compile?: boolean;
 }
-
-// The shape of "/": what a route whose segments are all optional also matches.
-const ROOT: PatternSegment = { kind: "static", text: "", optional: false, pattern: null, names: [] };
 
 // match() runs to completion without calling out, so one view serves every router.
 const view = new PathView();
@@ -63,8 +60,7 @@ export class Router<T> {
     // it matches: /a/:b, then /a (then /, when every segment is optional).
     // Every place is checked for a duplicate before any is taken.
     const places: { node: ShapeNode<T>; names: string[]; absent: string[] }[] = [];
-    for (let n = segments.length; ; n--) {
-      const shape = n > 0 ? segments.slice(0, n) : [ROOT];
+    for (const shape of patternShapes(segments)) {
       const node = this.#place(shape);
       const existing = node.routes.get(entry.method);
       if (existing !== undefined) {
@@ -73,8 +69,8 @@ export class Router<T> {
           `${entry.origin ? entry.origin + ": " : ""}duplicate route: ${entry.method} ${excerpt(entry.path)} has the same method and path shape as ${other.origin ?? excerpt(other.path)}`,
         );
       }
-      places.push({ node, names: shape.flatMap((s) => s.names), absent: segments.slice(n).flatMap((s) => s.names) });
-      if (n === 0 || !segments[n - 1]!.optional) break;
+      const kept = shape === ROOT_SHAPE ? 0 : shape.length;
+      places.push({ node, names: shape.flatMap((s) => s.names), absent: segments.slice(kept).flatMap((s) => s.names) });
     }
     for (const { node, names, absent } of places) node.routes.set(entry.method, newRoute(entry, names, absent));
     this.#trees = null;
