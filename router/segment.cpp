@@ -28,6 +28,7 @@ class Machine {
       base_[part] = static_cast<uint16_t>(at);
       at += part % 2 == 0 ? p.automata[part / 2]->state_count : p.separators[part / 2].size + 1;
     }
+    for (uint32_t id = 0; id < at; ++id) mark_[id] = 0;  // only the states this pattern has
   }
 
   bool run(Slice middle, Slice* out) {
@@ -102,7 +103,7 @@ class Machine {
 
   const SegmentPattern& p_;
   uint16_t base_[2 * kMaxSegmentParams];
-  uint32_t mark_[kMaxThreads] = {};
+  uint32_t mark_[kMaxThreads];
   uint32_t stamp_ = 0;
   uint32_t next_count_ = 0;
   Thread a_[kMaxThreads];
