@@ -11,6 +11,7 @@
 import { checkReply, type Reply } from "./reply.js";
 import type { Directive } from "./routing/directives.js";
 import { ROUTE_METHODS, isRouteMethod, type RouteMethod } from "./routing/methods.js";
+import { parsePattern, patternParams } from "./routing/pattern.js";
 
 /** A route answered by a declarative reply: what a table line says. */
 export interface ReplyRoute {
@@ -21,14 +22,14 @@ export interface ReplyRoute {
 
 // What the table parser reads as a placeholder in BODY.
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-// PATH may not hold control bytes, spaces, '?' or '#' (the table's rule);
-// tab, CR and LF among them would end the field or the line.
-const BAD_PATH_CHAR = /[\u0000-\u0020\u007f?#]/;
+// PATH may not hold control bytes or spaces (the table's rule); tab, CR and
+// LF among them would end the field or the line. '?' and '#' only where the
+// pattern syntax puts them (parsePattern says where).
+const BAD_PATH_CHAR = /[\u0000-\u0020\u007f]/;
 const PRINTABLE_ASCII = /^[\u0020-\u007e]*$/;
 // A UTF-16 surrogate without its pair has no UTF-8 form: encoders replace it
 // with U+FFFD, which would serve something other than what was written.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const PARAM_SEGMENT = /^[:*]([A-Za-z_][A-Za-z0-9_]*)$/;
 
 /** One table line, newline included. Throws an Error naming the route when it cannot be written safely. */
 export function toTableLine(method: string, path: string, reply: Reply): string {
@@ -104,23 +105,25 @@ export function escapeBody(body: string): string {
   return body.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 }
 
-/** The parameter names of a table path (`:name` and `*name` segments). */
+/** The parameter names of a table path (its named parameters and wildcard), in order. */
 export function pathParams(path: string): string[] {
-  const names: string[] = [];
-  for (const segment of path.split("/")) {
-    const match = PARAM_SEGMENT.exec(segment);
-    if (match) names.push(match[1]!);
-  }
-  return names;
+  return patternParams(path).filter((name) => name !== "");
 }
 
 function checkPath(route: string, path: string): void {
   if (typeof path !== "string" || !path.startsWith("/")) throw new Error(`route ${route}: path must start with '/'`);
   const bad = BAD_PATH_CHAR.exec(path);
   if (bad) {
-    throw new Error(`route ${route}: path must not contain ${JSON.stringify(bad[0])} (no spaces, control bytes, '?' or '#')`);
+    throw new Error(`route ${route}: path must not contain ${JSON.stringify(bad[0])} (no spaces or control bytes)`);
   }
   if (LONE_SURROGATE.test(path)) throw new Error(`route ${route}: path holds a lone UTF-16 surrogate (not valid Unicode)`);
+  // Whatever the table's parser would refuse (a '?' or '#' out of place, a
+  // bad constraint), refused here with its words.
+  try {
+    parsePattern(path);
+  } catch (error) {
+    throw new Error(`route ${route}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 // The table has no brace escape: in a fixed body, `{name}` would be read as

@@ -1,9 +1,17 @@
 // npm run bench:router — the route matchers side by side, in ns per lookup,
-// on two tables, each with its own request list, all in one run:
+// on four tables, each with its own request list, all in one run:
 //
-//   GitHub   bench/github-api.tsv (197 GitHub-REST-style routes) and
-//            bench/github-api.requests (request i is meant for route i)
-//   small    bench/c-core.tsv (the original toolkit's 3 routes), GET /hello/rai
+//   GitHub       bench/github-api.tsv (197 GitHub-REST-style routes) and
+//                bench/github-api.requests (request i is meant for route i)
+//   small        bench/c-core.tsv (the original toolkit's 3 routes), GET /hello/rai
+//   constraints  bench/constraints.tsv: constrained parameters and an optional
+//                segment (the syntax of issue 16 that find-my-way, rou3 and
+//                Hono also hold); bench/constraints.requests
+//   segments     bench/segments.tsv: several parameters or static text in a
+//                segment, a wildcard with a suffix; bench/segments.requests
+//
+// On the last two, a peer that cannot express a route, or routes a request
+// differently, is listed with the reason instead of timed.
 //
 // The routers (what one lookup is: method and path in, route and decoded
 // parameter values out, reaching JavaScript):
@@ -31,7 +39,7 @@
 //   BENCH_REPEAT=5     repeats; the median is reported
 //   BENCH_SECONDS=1    seconds per router per repeat
 //   BENCH_BUN=0        skip the Bun column
-//   BENCH_TABLES=github,small
+//   BENCH_TABLES=github,small,constraints,segments
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -54,7 +62,7 @@ const seconds = envDuration("BENCH_SECONDS", 1, { min: 0.001 });
 const child = process.argv.includes("--child");
 const runtime = typeof Bun !== "undefined" ? `Bun ${Bun.version}` : `Node ${process.versions.node}`;
 const version = (name) => JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, "utf8")).version;
-const selected = (process.env.BENCH_TABLES ?? "github,small").split(",");
+const selected = (process.env.BENCH_TABLES ?? "github,small,constraints,segments").split(",");
 
 for (const [file, how] of [
   [`${root}build/router.wasm`, "make wasm"],
@@ -67,12 +75,16 @@ for (const [file, how] of [
 }
 const { Router } = await import(`${root}dist/adapters/routing/router.js`);
 const { parseRouteTable } = await import(`${root}dist/adapters/routing/table.js`);
+const { parsePattern } = await import(`${root}dist/adapters/routing/pattern.js`);
 const { WasmRouter } = await import(`${root}dist/adapters/wasm.js`);
 
 // ---- The tables and the requests ----------------------------------------------
 
 // `intended(routes, request, i)`: the index of the route request i is written for.
-function suite(name, tsvFile, requestLines, intended) {
+// `patterns`: the table uses the syntax of issue 16; a peer that cannot hold
+// it is listed rather than timed, and the expected values come with each
+// request (METHOD<TAB>TARGET<TAB>VALUE...).
+function suite(name, tsvFile, requestLines, intended, patterns = false) {
   const tableText = readFileSync(`${root}${tsvFile}`, "utf8");
   const routes = [];
   tableText.split("\n").forEach((text, at) => {
@@ -82,22 +94,25 @@ function suite(name, tsvFile, requestLines, intended) {
     if (method === "HEAD" && body === "") return;
     const segments = path.split("/").slice(1);
     if (segments.some((s) => s === "*")) throw new Error(`${tsvFile}:${at + 1}: only named wildcards (*name) are mapped`);
-    // Hotpath's priority: static, then :param, then *wildcard, segment by segment.
-    const rank = segments.map((s) => (s.startsWith(":") ? 1 : s.startsWith("*") ? 2 : 0));
-    const names = segments.filter((s) => /^[:*]/.test(s)).map((s) => s.slice(1));
+    // Hotpath's priority, segment by segment: static, segment pattern,
+    // :param, wildcard pattern, *wildcard.
+    const parsed = parsePattern(path);
+    const rank = parsed.map((seg) => ({ static: 0, pattern: 1, param: 2, wildcard: seg.pattern ? 3 : 4 })[seg.kind]);
+    const names = parsed.flatMap((seg) => seg.names).filter((n) => n !== "");
     routes.push({ method, path, segments, rank, names, line: at + 1 });
   });
   const requests = requestLines.map((text) => {
-    const [method, target] = text.split("\t");
-    return { method, target };
+    const [method, target, ...values] = text.split("\t");
+    return { method, target, values };
   });
   // What request i must give: route `want[i]`, and each parameter's decoded value.
   const want = requests.map((r, i) => intended(routes, r, i));
   if (want.some((i) => !(i >= 0 && i < routes.length))) throw new Error(`${name}: a request is meant for no route of ${tsvFile}`);
-  return { name, tsvFile, tableText, routes, requests, want, methods: requests.map((r) => r.method), targets: requests.map((r) => r.target) };
+  return { name, tsvFile, tableText, routes, requests, want, patterns, methods: requests.map((r) => r.method), targets: requests.map((r) => r.target) };
 }
 
 function expectedValues(s, i) {
+  if (s.patterns) return s.requests[i].values;
   const route = s.routes[s.want[i]];
   const parts = s.targets[i].split("?")[0].split("/").slice(1);
   const values = [];
@@ -108,10 +123,37 @@ function expectedValues(s, i) {
   return values;
 }
 
+const requestsOf = (file) => readFileSync(`${root}${file}`, "utf8").split("\n").filter(Boolean);
 const SUITES = [
-  suite("GitHub", "bench/github-api.tsv", readFileSync(`${root}bench/github-api.requests`, "utf8").split("\n").filter(Boolean), (_, __, i) => i),
+  suite("GitHub", "bench/github-api.tsv", requestsOf("bench/github-api.requests"), (_, __, i) => i),
   suite("small", "bench/c-core.tsv", ["GET\t/hello/rai"], (routes) => routes.findIndex((r) => r.method === "GET" && r.path === "/hello/:name")),
+  suite("constraints", "bench/constraints.tsv", requestsOf("bench/constraints.requests"), (_, __, i) => i, true),
+  suite("segments", "bench/segments.tsv", requestsOf("bench/segments.requests"), (_, __, i) => i, true),
 ].filter((s) => selected.includes(s.name.toLowerCase()));
+
+// A constraint {re} as (re), the syntax of find-my-way and rou3 (braces nest: {[0-9]{4}}).
+function parenthesized(path) {
+  let out = "";
+  for (let i = 0; i < path.length; i++) {
+    if (path[i] === "{" && /:[A-Za-z0-9_]+$/.test(out)) {
+      let depth = 0;
+      let j = i;
+      for (; j < path.length; j++) {
+        if (path[j] === "{") depth++;
+        else if (path[j] === "}" && --depth === 0) break;
+      }
+      out += `(${path.slice(i + 1, j)})`;
+      i = j;
+    } else out += path[i];
+  }
+  return out;
+}
+
+// Plain :name and *name only (memoirist, @medley/router).
+function plainOnly(s, who) {
+  const route = s.routes.find((r) => r.rank.some((k) => k === 1 || k === 3) || r.path.includes("?"));
+  if (route) throw new CannotHold(`${who}: no constraints, optional or partial segments (${route.path})`);
+}
 
 // ---- The routers ---------------------------------------------------------------
 // Each has `lookup(i)` -> [route index, parameter values] for the check, and
@@ -223,14 +265,17 @@ async function rawWasm(s) {
 
 // *name -> * (find-my-way's wildcard is unnamed; its value is params["*"]).
 // The store is { index } because find-my-way turns a falsy store into null.
+// Constraints {re} -> (re); a wildcard with a suffix cannot be written.
 function findMyWay(s, compiled) {
   const router = FindMyWay();
-  s.routes.forEach((r, index) => router.on(r.method, r.path.replace(/\*\w+$/, "*"), () => {}, { index }));
+  const name = `find-my-way ${version("find-my-way")}${compiled ? " compile()" : ""}`;
+  for (const r of s.routes) if (/\*\w*[^\w/]/.test(r.path)) throw new CannotHold(`${name}: a wildcard is the last character of a path (${r.path})`);
+  s.routes.forEach((r, index) => router.on(r.method, parenthesized(r.path).replace(/\*\w+$/, "*"), () => {}, { index }));
   if (compiled) router.compile();
   const { methods, targets } = s;
   const N = targets.length;
   return {
-    name: `find-my-way ${version("find-my-way")}${compiled ? " compile()" : ""}`,
+    name,
     lookup(i) {
       const found = router.find(methods[i], targets[i]);
       if (found === null) return [-1, []];
@@ -247,6 +292,7 @@ function findMyWay(s, compiled) {
 
 // memoirist: one tree per method; *name -> * (value in params["*"]).
 function memoirist(s) {
+  plainOnly(s, `memoirist ${version("memoirist")}`);
   const router = new Memoirist();
   s.routes.forEach((r, index) => router.add(r.method, r.path.replace(/\*\w+$/, "*"), index));
   const { methods, targets } = s;
@@ -267,10 +313,13 @@ function memoirist(s) {
   };
 }
 
-// rou3: *name -> **:name (a named catch-all).
+// rou3: *name -> **:name (a named catch-all); {re} -> (re); *name.css ->
+// *.css, its value in params["0"] (one segment in rou3: the requests have one).
+const rou3Path = (path) => parenthesized(path).replace(/\*(\w+)$/, "**:$1").replace(/\*\w*(?=[^\w/])/, "*");
+const rou3Value = (route, params, n) => (/\*\w*[^\w/]/.test(route.path) && route.path.includes(`*${n}`) ? params?.["0"] : params?.[n]);
 function rou3(s, compiled) {
   const router = createRouter();
-  s.routes.forEach((r, index) => addRoute(router, r.method, r.path.replace(/\*(\w+)$/, "**:$1"), index));
+  s.routes.forEach((r, index) => addRoute(router, r.method, rou3Path(r.path), index));
   const find = compiled ? compileRouter(router) : (method, path) => findRoute(router, method, path);
   const { methods, targets } = s;
   const N = targets.length;
@@ -279,7 +328,8 @@ function rou3(s, compiled) {
     lookup(i) {
       const found = find(methods[i], targets[i]);
       if (found === undefined) return [-1, []];
-      return [found.data, s.routes[found.data].names.map((n) => found.params?.[n])];
+      const route = s.routes[found.data];
+      return [found.data, route.names.map((n) => rou3Value(route, found.params, n))];
     },
     rounds: compiled
       ? (n) => {
@@ -299,6 +349,7 @@ function rou3(s, compiled) {
 // two parameter names at one place of the tree (:sha and :ref), so each
 // parameter is named by its segment index (p3) and read back by position.
 function medley(s) {
+  plainOnly(s, `@medley/router ${version("@medley/router")}`);
   const router = new Medley();
   const positional = (path) => path.split("/").map((seg, k) => (seg.startsWith(":") ? `:p${k}` : seg.startsWith("*") ? "*" : seg)).join("/");
   s.routes.forEach((r, index) => {
@@ -350,7 +401,7 @@ function regExpRouterRejects(s) {
     try {
       router.add(s.routes[i].method, honoPath(s.routes[i].path), i);
     } catch (error) {
-      if (!(error instanceof UnsupportedPathError)) throw error;
+      if (!(error instanceof UnsupportedPathError) && !s.patterns) throw error;
       rejected.push(`${s.routes[i].method} ${s.routes[i].path}`);
     }
   }
@@ -382,7 +433,7 @@ function hono(s) {
 
 // ---- Checking and timing -------------------------------------------------------
 
-function check(s, name, lookup) {
+function check(s, name, lookup, peer = false) {
   const wrong = [];
   for (let i = 0; i < s.targets.length; i++) {
     const [index, values] = lookup(i);
@@ -394,6 +445,8 @@ function check(s, name, lookup) {
     }
   }
   if (wrong.length > 0) {
+    // On the pattern tables a peer may read the syntax its own way: listed, not timed.
+    if (peer && s.patterns) throw new CannotHold(`${name}: routes ${wrong.length} of ${s.targets.length} requests differently (${wrong[0].trim()})`);
     console.error(`${name} routes ${wrong.length} of ${s.targets.length} requests of the ${s.name} table differently:\n${wrong.slice(0, 10).join("\n")}`);
     process.exit(1);
   }
@@ -457,12 +510,13 @@ async function jsRows(s) {
   const refused = [];
   for (const build of builders) {
     try {
-      routers.push(await build());
+      const router = await build();
+      check(s, `${router.name} (${runtime})`, router.lookup, router.ours !== true && router.floor !== true);
+      routers.push(router);
     } catch (error) {
       refused.push(error.message.split("\n")[0]);
     }
   }
-  for (const r of routers) check(s, `${r.name} (${runtime})`, r.lookup);
   return { rows: measure(s, routers), refused };
 }
 
@@ -482,10 +536,10 @@ if (!existsSync(benchBinary)) {
 }
 
 function nativeRow(s) {
-  const filter = s.name === "GitHub" ? "GithubApi" : "HelloRai";
-  if (s.name === "GitHub") {
+  const filter = { GitHub: "GithubApi", small: "HelloRai", constraints: "Constraints", segments: "Segments" }[s.name];
+  if (s.name !== "small") {
     const lineToIndex = new Map(s.routes.map((r, i) => [r.line, i]));
-    const printed = execFileSync(benchBinary, ["--print-matches"], { encoding: "utf8", stdio: "pipe" }).trimEnd().split("\n");
+    const printed = execFileSync(benchBinary, ["--print-matches", s.tsvFile.slice("bench/".length, -".tsv".length)], { encoding: "utf8", stdio: "pipe" }).trimEnd().split("\n");
     check(s, "hotpath C++ (build/router_bench)", (i) => {
       const [line, ...values] = (printed[i] ?? "0").split("\t");
       return [lineToIndex.get(Number(line)) ?? -1, values];
@@ -529,11 +583,11 @@ for (const s of SUITES) {
   const nodePeer = fastestPeer(n.rows);
   const bunPeer = b ? fastestPeer(b.rows) : null;
   const bunByName = new Map((b?.rows ?? []).map((r) => [r.name, r]));
-  const what = s.name === "GitHub" ? `${s.routes.length} routes of ${s.tsvFile}, the ${s.targets.length} requests of bench/github-api.requests in turn` : `${s.tsvFile}, ${s.requests.map((r) => `${r.method} ${r.target}`).join(", ")}`;
+  const what = s.name !== "small" ? `${s.routes.length} routes of ${s.tsvFile}, the ${s.targets.length} requests of ${s.tsvFile.replace(/\.tsv$/, ".requests")} in turn` : `${s.tsvFile}, ${s.requests.map((r) => `${r.method} ${r.target}`).join(", ")}`;
   console.log(`\n## ${s.name} table: ${what}\n`);
   console.log(`| router | ${runtime} ns/lookup | × fastest peer |${b ? ` ${bun.runtime} ns/lookup | × fastest peer |` : ""}`);
   console.log(`| --- | ---: | ---: |${b ? " ---: | ---: |" : ""}`);
-  const cell = (row, peer) => (row ? `${row.ns.toFixed(1)} | ${(row.ns / peer).toFixed(2)}` : "— | —");
+  const cell = (row, peer) => (row ? `${row.ns.toFixed(1)} | ${Number.isFinite(peer) ? (row.ns / peer).toFixed(2) : "—"}` : "— | —");
   console.log(`| ${n.native.name} | ${cell(n.native, nodePeer)} |${b ? " — | — |" : ""}`);
   for (const row of n.rows) {
     const label = row.ours ? `**${row.name}**` : row.name;
@@ -544,13 +598,13 @@ for (const s of SUITES) {
   const rejected = regExpRouterRejects(s);
   if (rejected.length) {
     const honoRow = n.rows.find((r) => r.name.startsWith("Hono"));
-    console.log(`\nHono's RegExpRouter refuses ${rejected.length} of ${s.routes.length} routes (the first: ${rejected[0]}), so \`new Hono()\` serves this table with ${honoRow.name.split(" ").at(-1)}.`);
+    if (honoRow) console.log(`\nHono's RegExpRouter refuses ${rejected.length} of ${s.routes.length} routes (the first: ${rejected[0]}), so \`new Hono()\` serves this table with ${honoRow.name.split(" ").at(-1)}.`);
   }
 }
 console.log(`
 Median of ${repeat} repeat${repeat === 1 ? "" : "s"} of ${seconds} s each, after warm-up, routers interleaved; wall-clock ns per lookup.
 × fastest peer: ns per lookup over the fastest router that is not Hotpath's in the same runtime (below 1.00 is faster); the raw route_request row is a floor, not a peer.
 Checked before timing: every router sends every request to the same route with the same parameter values.
-Mapping: \`*name\` is \`*\` in find-my-way, memoirist and @medley/router, \`**:name\` in rou3, \`:name{.+}\` in Hono. @medley/router names parameters by position (it refuses two names at one place). Hono's params are raw (no request here has an escape). Hotpath's TypeScript router loads the table as it is; the peers get its GET/POST/... lines (an empty HEAD line is only a declaration).
+Mapping: \`*name\` is \`*\` in find-my-way, memoirist and @medley/router, \`**:name\` in rou3, \`:name{.+}\` in Hono; a constraint \`{re}\` is \`(re)\` in find-my-way and rou3 (the same in Hono), \`*name.css\` is \`*.css\` in rou3. @medley/router names parameters by position (it refuses two names at one place). Hono's params are raw (no request here has an escape). Hotpath's TypeScript router loads the table as it is; the peers get its GET/POST/... lines (an empty HEAD line is only a declaration).
 hotpath C++: ${compiler}; router.wasm ${readFileSync(`${root}build/router.wasm`).length} bytes.
 ${bun.note ? `${bun.note}\n` : ""}Machine: ${cpus()[0].model}, ${cpus().length} cores; ${runtime}${bun.runtime ? `, ${bun.runtime}` : ""}; ${new Date().toISOString().slice(0, 10)}.`);

@@ -2,13 +2,18 @@
 //   HelloRai:      GET /hello/rai on bench/c-core.tsv
 //   GithubApi:     every request of bench/github-api.requests (one per route
 //                  of bench/github-api.tsv), in file order
+//   Constraints:   bench/constraints.requests on bench/constraints.tsv
+//                  (constrained parameters, an optional segment)
+//   Segments:      bench/segments.requests on bench/segments.tsv (several
+//                  parameters or static text in a segment, a wildcard suffix)
 // "Lookup" is match_request (method + target -> route and decoded params);
 // the *Render variants add body_size + render_body into a buffer.
 //
-// router_bench --print-matches: no benchmark; for every request of
-// github-api.requests, one line "LINE<TAB>VALUE<TAB>..." (the table line of
-// the route it matched, then its decoded parameter values), so that
-// bench/router-compare.mjs checks this binary against the other routers.
+// router_bench --print-matches [NAME]: no benchmark; for every request of
+// bench/NAME.requests (github-api by default), one line
+// "LINE<TAB>VALUE<TAB>..." (the table line of the route it matched, then its
+// decoded parameter values), so that bench/router-compare.mjs checks this
+// binary against the other routers.
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -38,7 +43,10 @@ std::vector<Request> read_requests(const std::string& path) {
     if (line.empty() || line[0] == '#') continue;
     size_t tab = line.find('\t');
     if (tab == std::string::npos) throw std::runtime_error("bad request line: " + line);
-    out.push_back({request_method_from_token(line.data(), static_cast<uint32_t>(tab)), line.substr(tab + 1)});
+    // METHOD<TAB>TARGET, then (for the pattern tables) the expected values.
+    size_t end = line.find('\t', tab + 1);
+    out.push_back({request_method_from_token(line.data(), static_cast<uint32_t>(tab)),
+                   line.substr(tab + 1, end == std::string::npos ? std::string::npos : end - tab - 1)});
   }
   return out;
 }
@@ -94,11 +102,22 @@ void GithubApiRender(benchmark::State& state) {
   run(state, t, requests, true);
 }
 
-int print_matches() {
-  const LoadedTable t = load_or_die(kBench + "github-api.tsv");
+void Constraints(benchmark::State& state) {
+  static const LoadedTable t = load_or_die(kBench + "constraints.tsv");
+  static const std::vector<Request> requests = read_requests(kBench + "constraints.requests");
+  run(state, t, requests, false);
+}
+void Segments(benchmark::State& state) {
+  static const LoadedTable t = load_or_die(kBench + "segments.tsv");
+  static const std::vector<Request> requests = read_requests(kBench + "segments.requests");
+  run(state, t, requests, false);
+}
+
+int print_matches(const std::string& name) {
+  const LoadedTable t = load_or_die(kBench + name + ".tsv");
   char scratch[kMaxTargetLength];
   Match match;
-  for (const Request& r : read_requests(kBench + "github-api.requests")) {
+  for (const Request& r : read_requests(kBench + name + ".requests")) {
     match_request(t.table.root, r.method, r.target.data(), static_cast<uint32_t>(r.target.size()), scratch, &match);
     std::cout << match.route->line;
     for (uint32_t k = 0; k < match.param_count; ++k) {
@@ -115,9 +134,11 @@ BENCHMARK(HelloRai);
 BENCHMARK(HelloRaiRender);
 BENCHMARK(GithubApi);
 BENCHMARK(GithubApiRender);
+BENCHMARK(Constraints);
+BENCHMARK(Segments);
 
 int main(int argc, char** argv) {
-  if (argc == 2 && std::strcmp(argv[1], "--print-matches") == 0) return print_matches();
+  if (argc >= 2 && std::strcmp(argv[1], "--print-matches") == 0) return print_matches(argc == 3 ? argv[2] : "github-api");
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -97,31 +97,48 @@ const Node* find_static(const Node* n, Slice s) {
   }
 }
 
+// A node with children besides its static ones, to come back to if the
+// static branch below it fails: its segment patterns, plain parameter,
+// wildcard patterns and plain wildcard, tried in that order (`next`).
+struct Alternative {
+  const Node* node;
+  uint32_t start;     // the segment at this node
+  uint32_t end;
+  uint32_t captures;  // parameters captured above this node
+  uint32_t next;      // the next child to try: patterns, parameter, tails, wildcard
+};
+
+// Optional segments the path left out: their parameters are empty.
+__attribute__((noinline)) void leave_out(Match* m, uint32_t from, uint32_t to) {
+  for (uint32_t i = from; i < to; ++i) m->params[i] = Slice{"", 0};
+}
+
 bool accept(Walk& w, const Node* n, uint32_t captures) {
   if (!n->answer) return false;
   w.allow |= n->allow;
   const Route* r = n->answer[w.method];
   if (!r) return false;
   w.match->route = r;
-  w.match->param_count = captures;
+  if (captures != r->param_count) leave_out(w.match, captures, r->param_count);
+  w.match->param_count = r->param_count;
   return true;
 }
 
-// A node whose parameter or wildcard child is still to be tried if the
-// static branch below it fails.
-struct Alternative {
-  const Node* node;
-  uint32_t start;     // the segment at this node
-  uint32_t end;
-  uint32_t captures;  // parameters captured above this node
-  bool param_tried;
-};
+// Whether segment pattern `e` (or wildcard pattern, from the rest of the
+// path) matches at `alt`; on success its captures are written. Out of the
+// walk's frame: only tables with patterns come here.
+__attribute__((noinline)) bool matches(Walk& w, const Alternative& alt, const PatternEdge& e) {
+  Slice* out = w.match->params + alt.captures;
+  if (e.pattern->wildcard) return match_tail(*e.pattern, segment_value(w, alt.start, w.length), out);
+  return match_segment(*e.pattern, segment_value(w, alt.start, alt.end), out);
+}
 
 // Depth-first search of the tree, iterative so the hot path has no call
-// overhead. Order at each node: static child, then parameter, then wildcard
-// (the priority rule); a failed branch resumes at the latest Alternative.
-// Each node is entered at most once, and the stack holds at most one entry
-// per tree level, so kMaxSegments + 1 entries always suffice.
+// overhead. Order at each node: static child, segment patterns (most
+// specific first), parameter, wildcard patterns, wildcard (the priority
+// rule); a failed branch resumes at the latest Alternative. Each node is
+// entered at most once, and the stack holds at most one entry per tree
+// level, so kMaxSegments + 1 entries always suffice.
 bool walk(Walk& w, const Node* root) {
   Alternative stack[kMaxSegments + 1];
   uint32_t depth = 0;
@@ -132,7 +149,7 @@ bool walk(Walk& w, const Node* root) {
     // Descend through static children as far as they go.
     uint32_t end = scan::find_slash(w.path, start, w.length);
     Slice segment = segment_value(w, start, end);
-    if (n->param_child || n->wildcard_child) stack[depth++] = Alternative{n, start, end, captures, false};
+    if (n->alternatives) stack[depth++] = Alternative{n, start, end, captures, 0};
     const Node* child = n->edge_count ? find_static(n, segment) : nullptr;
     if (child) {
       if (end != w.length) {
@@ -142,13 +159,31 @@ bool walk(Walk& w, const Node* root) {
       }
       if (accept(w, child, captures)) return true;
     }
-    // Backtrack to the latest node with an untried parameter or wildcard.
+    // Backtrack to the latest node with an untried child.
     for (;;) {
       if (depth == 0) return false;
       Alternative& alt = stack[depth - 1];
-      if (!alt.param_tried) {
-        alt.param_tried = true;
-        const Node* param = alt.node->param_child;
+      const Node* node = alt.node;
+      uint32_t patterns = node->pattern_count;
+      uint32_t next = alt.next++;
+      if (next < patterns) {
+        if (alt.end == alt.start) {
+          alt.next = patterns;  // a pattern takes one character or more
+          continue;
+        }
+        const PatternEdge& e = node->patterns[next];
+        if (!matches(w, alt, e)) continue;
+        if (alt.end != w.length) {
+          n = e.child;
+          start = alt.end + 1;
+          captures = alt.captures + e.pattern->param_count;
+          break;  // descend again from the pattern's child
+        }
+        if (accept(w, e.child, alt.captures + e.pattern->param_count)) return true;
+        continue;
+      }
+      if (next == patterns) {
+        const Node* param = node->param_child;
         if (param && alt.end > alt.start) {
           w.match->params[alt.captures] = segment_value(w, alt.start, alt.end);
           if (alt.end != w.length) {
@@ -159,9 +194,16 @@ bool walk(Walk& w, const Node* root) {
           }
           if (accept(w, param, alt.captures + 1)) return true;
         }
+        continue;
+      }
+      uint32_t tail = next - patterns - 1;
+      if (tail < node->tail_count) {
+        const PatternEdge& e = node->patterns[patterns + tail];
+        if (matches(w, alt, e) && accept(w, e.child, alt.captures + 1)) return true;
+        continue;
       }
       --depth;
-      const Node* wildcard = alt.node->wildcard_child;
+      const Node* wildcard = node->wildcard_child;
       if (wildcard) {
         w.match->params[alt.captures] = segment_value(w, alt.start, w.length);
         if (accept(w, wildcard, alt.captures + 1)) return true;

@@ -48,92 +48,6 @@ bool is_identifier(Slice s) {
   return true;
 }
 
-bool Parser::parse_path(Slice path, PatternSegment* segments, uint32_t* segment_count,
-                        Slice* names, uint32_t* name_count) {
-  if (path.size == 0 || path.data[0] != '/') {
-    MessageWriter w = fail();
-    w.text("invalid path ").excerpt(path).text(": a path starts with '/'");
-    return finish(w);
-  }
-  for (uint32_t i = 0; i < path.size; ++i) {
-    uint8_t c = static_cast<uint8_t>(path.data[i]);
-    if (c <= 0x20 || c == 0x7F || c == '?' || c == '#') {
-      MessageWriter w = fail();
-      w.text("invalid path ").excerpt(path).text(
-          ": spaces, control bytes, '?' and '#' are not allowed in a path");
-      return finish(w);
-    }
-  }
-  uint32_t count = 0;
-  uint32_t params = 0;
-  uint32_t start = 1;
-  for (;;) {
-    uint32_t end = start;
-    while (end < path.size && path.data[end] != '/') ++end;
-    Slice text{path.data + start, end - start};
-    bool last = end == path.size;
-    if (count == kMaxSegments) {
-      MessageWriter w = fail();
-      w.text("path has more than ").number(kMaxSegments).text(" segments");
-      return finish(w);
-    }
-    PatternSegment& seg = segments[count++];
-    if (text.size > 0 && (text.data[0] == ':' || text.data[0] == '*')) {
-      bool wildcard = text.data[0] == '*';
-      Slice name{text.data + 1, text.size - 1};
-      if (wildcard && !last) {
-        MessageWriter w = fail();
-        w.text("wildcard ").excerpt(text).text(" must be the last segment of the path");
-        return finish(w);
-      }
-      if (!(wildcard && name.size == 0) && !is_identifier(name)) {
-        MessageWriter w = fail();
-        w.text("invalid ").text(wildcard ? "wildcard" : "parameter").text(" name ").excerpt(text)
-            .text(": names match [A-Za-z_][A-Za-z0-9_]*");
-        return finish(w);
-      }
-      for (uint32_t i = 0; i < params; ++i) {
-        if (name.size && names[i].size == name.size && bytes_equal(names[i].data, name.data, name.size)) {
-          MessageWriter w = fail();
-          w.text("duplicate parameter name ").excerpt(name).text(" in path");
-          return finish(w);
-        }
-      }
-      if (params == kMaxParams) {
-        MessageWriter w = fail();
-        w.text("path has more than ").number(kMaxParams).text(" parameters");
-        return finish(w);
-      }
-      char* stored = copy(name);
-      if (!stored) return out_of_memory();
-      names[params++] = Slice{stored, name.size};
-      seg.kind = wildcard ? PatternSegment::kWildcard : PatternSegment::kParam;
-      seg.text = names[params - 1];
-    } else {
-      if (!percent_escapes_are_valid(text.data, text.size)) {
-        MessageWriter w = fail();
-        w.text("invalid percent escape in path segment ").excerpt(text);
-        return finish(w);
-      }
-      char* stored = arena.allocate_array<char>(text.size ? text.size : 1);
-      if (!stored) return out_of_memory();
-      uint32_t n = percent_decode(text.data, text.size, stored);
-      if (!utf8_is_valid(stored, n)) {
-        MessageWriter w = fail();
-        w.text("path segment ").excerpt(text).text(" decodes to invalid UTF-8");
-        return finish(w);
-      }
-      seg.kind = PatternSegment::kStatic;
-      seg.text = Slice{stored, n};
-    }
-    if (last) break;
-    start = end + 1;
-  }
-  *segment_count = count;
-  *name_count = params;
-  return true;
-}
-
 bool Parser::parse_status(Slice field, uint16_t* status) {
   bool digits = field.size == 3;
   for (uint32_t i = 0; digits && i < 3; ++i) digits = field.data[i] >= '0' && field.data[i] <= '9';
@@ -338,19 +252,22 @@ bool Parser::parse_route(const LineFields& f, uint32_t first) {
 }
 
 bool Parser::add_route(Route* route, const PatternSegment* segments, uint32_t segment_count) {
-  const Route* existing = nullptr;
   route->index = count;
-  switch (insert_route(arena, children, root, segments, segment_count, route, &existing)) {
-    case kInserted:
-      break;
-    case kOutOfMemory:
-      return out_of_memory();
-    case kDuplicate: {
+  // A route with optional segments (`/a/:b?`) is in the tree once per
+  // shape it matches: /a/:b, then /a (then /, when every segment is optional).
+  static constexpr PatternSegment kRoot{PatternSegment::kStatic, false, Slice{"", 0}, nullptr};
+  for (uint32_t n = segment_count;; --n) {
+    const Route* existing = nullptr;
+    InsertResult result = n ? insert_route(arena, children, root, segments, n, route, &existing)
+                            : insert_route(arena, children, root, &kRoot, 1, route, &existing);
+    if (result == kOutOfMemory) return out_of_memory();
+    if (result == kDuplicate) {
       MessageWriter w = fail();
       w.text("duplicate route: ").text(route_method_name(route->method_slot)).text(" ").excerpt(route->path)
           .text(" has the same method and path shape as line ").number(existing->line);
       return finish(w);
     }
+    if (n == 0 || !segments[n - 1].optional) break;
   }
   if (last) last->next = route; else first = route;
   last = route;

@@ -53,6 +53,8 @@ struct Parser {
   // Starts "line N: " and returns the writer for the reason.
   MessageWriter fail();
   bool finish(MessageWriter& w);
+  // Fails with "BEFORE 'QUOTED'AFTER".
+  bool fail_quoting(const char* before, Slice quoted, const char* after);
   bool out_of_memory();
   char* copy(Slice s);
 
@@ -71,8 +73,10 @@ struct Parser {
   bool parse_status(Slice field, uint16_t* status);
   bool parse_content_type(Slice field, uint16_t status);
   bool parse_body(Slice field, Route* route);
+  // PATH into segments and the names of its captures (table_path.cpp).
   bool parse_path(Slice path, PatternSegment* segments, uint32_t* segment_count, Slice* names,
                   uint32_t* name_count);
+  bool parse_segment(Slice text, bool last, PatternSegment* seg, Slice* names, uint32_t* params);
   // After the last line: ROUTE_MIDDLEWARE steps onto their routes.
   bool attach_route_middleware(Route** by_index);
   // A lowercase copy of a needed request header name; returns its index.

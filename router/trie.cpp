@@ -36,6 +36,29 @@ Node* static_child(Arena& arena, ChildIndex& index, Node* parent, Slice text) {
   return child;
 }
 
+// The pattern child of `parent` with the same shape as `pattern` (a
+// wildcard pattern or not), made when there is none.
+Node* pattern_child(Arena& arena, Node* parent, const SegmentPattern* pattern) {
+  for (Node* c = parent->first_pattern; c; c = c->next_sibling) {
+    const SegmentPattern* p = c->pattern;
+    if (p->wildcard == pattern->wildcard && p->shape.size == pattern->shape.size &&
+        bytes_equal(p->shape.data, pattern->shape.data, pattern->shape.size)) {
+      return c;
+    }
+  }
+  Node* child = new_node(arena);
+  if (!child) return nullptr;
+  child->parent = parent;
+  child->pattern = pattern;
+  if (parent->last_pattern) {
+    parent->last_pattern->next_sibling = child;
+  } else {
+    parent->first_pattern = child;
+  }
+  parent->last_pattern = child;
+  return child;
+}
+
 bool body_is_empty(const Route* r) { return r->parts == nullptr && r->body.size == 0; }
 
 // Decides, once per node, which route answers each request method (the
@@ -96,6 +119,34 @@ bool compile_edges(Arena& arena, Node* n) {
   return true;
 }
 
+// The pattern children in the order they are tried (segment patterns, then
+// wildcard patterns; each by pattern_before).
+bool compile_patterns(Arena& arena, Node* n) {
+  uint32_t patterns = 0;
+  uint32_t tails = 0;
+  for (Node* c = n->first_pattern; c; c = c->next_sibling) ++(c->pattern->wildcard ? tails : patterns);
+  n->pattern_count = static_cast<uint16_t>(patterns);
+  n->tail_count = static_cast<uint16_t>(tails);
+  n->alternatives = n->param_child || n->wildcard_child || patterns + tails > 0;
+  if (patterns + tails == 0) return true;
+  PatternEdge* edges = arena.allocate_array<PatternEdge>(patterns + tails);
+  if (!edges) return false;
+  uint32_t filled[2] = {0, 0};
+  for (Node* c = n->first_pattern; c; c = c->next_sibling) {
+    bool tail = c->pattern->wildcard;
+    PatternEdge* range = edges + (tail ? patterns : 0);
+    // Insertion sort: a node has few pattern children.
+    uint32_t i = filled[tail]++;
+    while (i > 0 && pattern_before(*c->pattern, *range[i - 1].pattern)) {
+      range[i] = range[i - 1];
+      --i;
+    }
+    range[i] = PatternEdge{c->pattern, c};
+  }
+  n->patterns = edges;
+  return true;
+}
+
 }  // namespace
 
 bool create_child_index(Arena& arena, uint32_t max_nodes, ChildIndex* index) {
@@ -124,6 +175,10 @@ InsertResult insert_route(Arena& arena, ChildIndex& index, Node* root, const Pat
         if (!n->wildcard_child) n->wildcard_child = new_node(arena);
         next = n->wildcard_child;
         break;
+      case PatternSegment::kPattern:
+      case PatternSegment::kTail:
+        next = pattern_child(arena, n, s.pattern);
+        break;
     }
     if (!next) return kOutOfMemory;
     n = next;
@@ -140,8 +195,11 @@ InsertResult insert_route(Arena& arena, ChildIndex& index, Node* root, const Pat
 bool compile_tree(Arena& arena, Node* n) {
   // Recursion depth is bounded by kMaxSegments + 1.
   resolve_answers(n);
-  if (!compile_edges(arena, n)) return false;
+  if (!compile_edges(arena, n) || !compile_patterns(arena, n)) return false;
   for (Node* c = n->first_static; c; c = c->next_sibling) {
+    if (!compile_tree(arena, c)) return false;
+  }
+  for (Node* c = n->first_pattern; c; c = c->next_sibling) {
     if (!compile_tree(arena, c)) return false;
   }
   if (n->param_child && !compile_tree(arena, n->param_child)) return false;

@@ -9,8 +9,12 @@ namespace hotpath {
 
 // One segment of a route pattern, already validated and decoded.
 struct PatternSegment {
-  enum Kind : uint8_t { kStatic, kParam, kWildcard } kind;
-  Slice text;  // decoded static bytes, or the parameter name
+  // kPattern: constrained or multi-part parameters (one segment); kTail: a
+  // wildcard with static text (the rest of the path).
+  enum Kind : uint8_t { kStatic, kParam, kWildcard, kPattern, kTail } kind;
+  bool optional;  // `:name?`: the route also matches without this segment
+  Slice text;     // decoded static bytes, or the parameter name
+  const SegmentPattern* pattern;  // kPattern, kTail
 };
 
 // Finds a node's static child in O(1) while loading (a node may have

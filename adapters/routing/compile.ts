@@ -14,6 +14,7 @@
  * generation, and nothing there needs it.
  */
 import { routeMatch, type Match } from "./match.js";
+import { matchSegment, matchTail, spans, type SegmentPattern } from "./segment.js";
 import type { MethodNode, Route } from "./tree.js";
 import { plainEnd } from "./walk.js";
 
@@ -26,24 +27,40 @@ const HOIST_LENGTH = 2000;
 
 interface Context<T> {
   ref(route: Route<T>): string;
+  /** A segment pattern as a constant: Q[i]. */
+  pattern(pattern: SegmentPattern): string;
   /** Hoisted subtrees, as function declarations. */
   functions: string[];
 }
 
 export function compileMatcher<T>(root: MethodNode<T>): CompiledMatcher<T> {
   const routes: Route<T>[] = [];
+  const patterns: SegmentPattern[] = [];
   const context: Context<T> = {
     ref(route) {
       let index = routes.indexOf(route);
       if (index < 0) index = routes.push(route) - 1;
       return `R[${index}]`;
     },
+    pattern(pattern) {
+      let index = patterns.indexOf(pattern);
+      if (index < 0) index = patterns.push(pattern) - 1;
+      return `Q[${index}]`;
+    },
     functions: [],
   };
   const body = nodeCode(root, 0, [], context);
   const source = `"use strict";${context.functions.join("")}return function match(t,h){const L=t.length,s0=1;${body}return null;};`;
-  const make = new Function("R", "P", "M", source) as (routes: Route<T>[], end: typeof plainEnd, match: typeof routeMatch) => CompiledMatcher<T>;
-  return make(routes, plainEnd, routeMatch);
+  const make = new Function("R", "P", "M", "Q", "S", "T", "X", source) as (
+    routes: Route<T>[],
+    end: typeof plainEnd,
+    match: typeof routeMatch,
+    patterns: SegmentPattern[],
+    segment: typeof matchSegment,
+    tail: typeof matchTail,
+    spans: Int32Array,
+  ) => CompiledMatcher<T>;
+  return make(routes, plainEnd, routeMatch, patterns, matchSegment, matchTail, spans);
 }
 
 // The answer when `route` matches, its captures being the variable pairs
@@ -59,7 +76,12 @@ function answerCode<T>(route: Route<T>, spans: readonly (readonly [string, strin
       return `${key}:t.slice(${spans[i]![0]},${spans[i]![1]}),`;
     })
     .join("");
-  return `return M(${r}.entry,{${fields}},h===1);`;
+  // Optional segments the path left out: "" (as in walk.ts's answers).
+  const absent = route.absent
+    .filter((name) => name !== "")
+    .map((name) => `${name === "__proto__" ? `["__proto__"]` : JSON.stringify(name)}:"",`)
+    .join("");
+  return `return M(${r}.entry,{${fields}${absent}},h===1);`;
 }
 
 // The code for `node`, whose segment starts at s<k>: it returns the answer
@@ -106,6 +128,20 @@ function nodeCode<T>(node: MethodNode<T>, k: number, spans: readonly (readonly [
     for (const [first, children] of byFirst) code += `case ${first}:${children.map(staticCode).join("")}break;`;
     code += "}";
   }
+  if (node.patterns.length > 0) {
+    const q = `q${k}`;
+    code += `{const ${q}=P(t,${s},true);if(${q}<0)return null;const c=${q}<L?t.charCodeAt(${q}):-1;`;
+    node.patterns.forEach(({ pattern, node: child }, i) => {
+      // The pattern's spans, copied out of X before anything below overwrites them.
+      const own = Array.from({ length: pattern.paramCount }, (_, j) => [`x${k}_${i}_${j}`, `y${k}_${i}_${j}`] as const);
+      const deeper = [...spans, ...own];
+      code += `if(S(${context.pattern(pattern)},t,${s},${q})){const ${own.map(([a, b], j) => `${a}=X[${2 * j}],${b}=X[${2 * j + 1}]`).join(",")};`;
+      if (hasChildren(child)) code += `if(c===47){const ${next}=${q}+1;${below(child, deeper)}}`;
+      if (child.route !== null) code += `if(c!==47){${answerCode(child.route, deeper, context)}}`;
+      code += "}";
+    });
+    code += "}";
+  }
   const param = node.param;
   if (param !== null) {
     const e = `e${k}`;
@@ -116,6 +152,14 @@ function nodeCode<T>(node: MethodNode<T>, k: number, spans: readonly (readonly [
     code += `{const ${e}=P(t,${s},true);${inner}}`;
   }
   code += "}";
+  if (node.tails.length > 0) {
+    const w = `v${k}`;
+    code += `{const ${w}=P(t,${s},false);if(${w}<0)return null;`;
+    for (const { pattern, node: child } of node.tails) {
+      if (child.route !== null) code += `if(T(${context.pattern(pattern)},t,${s},${w})){${answerCode(child.route, [...spans, ["X[0]", "X[1]"] as const], context)}}`;
+    }
+    code += "}";
+  }
   const wildcard = node.wildcard;
   if (wildcard !== null && wildcard.route !== null) {
     const w = `w${k}`;
@@ -125,5 +169,5 @@ function nodeCode<T>(node: MethodNode<T>, k: number, spans: readonly (readonly [
 }
 
 function hasChildren<T>(node: MethodNode<T>): boolean {
-  return node.statics.length > 0 || node.param !== null || node.wildcard !== null;
+  return node.statics.length > 0 || node.patterns.length > 0 || node.param !== null || node.tails.length > 0 || node.wildcard !== null;
 }

@@ -33,3 +33,24 @@ export const MAX_MIDDLEWARE_ROUTE = 0xfffe;
 
 /** Distinct request header names the directives read. router/table_parser.h kMaxNeededHeaders */
 export const MAX_NEEDED_HEADERS = 64;
+
+/** Bytes of one parameter constraint's text. router/constraint.h kMaxConstraintLength */
+export const MAX_CONSTRAINT_LENGTH = 256;
+
+/** Symbols of a constraint once its repetitions are written out. router/constraint.h kMaxConstraintPositions */
+export const MAX_CONSTRAINT_POSITIONS = 127;
+
+/** States of a constraint's automaton (the start state included). router/constraint.h kMaxConstraintStates */
+export const MAX_CONSTRAINT_STATES = 64;
+
+/** Symbol classes a constraint's automaton tells apart. router/constraint.h kMaxConstraintClasses */
+export const MAX_CONSTRAINT_CLASSES = 32;
+
+/** Groups nested in one another in a constraint. router/constraint.h kMaxConstraintDepth */
+export const MAX_CONSTRAINT_DEPTH = 16;
+
+/** Parameters in one segment. router/segment.h kMaxSegmentParams */
+export const MAX_SEGMENT_PARAMS = 8;
+
+/** Automaton states of a segment with several parameters. router/segment.h kMaxSegmentStates */
+export const MAX_SEGMENT_STATES = 128;

@@ -13,7 +13,7 @@
  */
 import { allowMask, captures, walkTarget, walkView } from "./walk.js";
 import { HEAD, methodCode } from "./methods.js";
-import { parsePattern, type PatternSegment } from "./pattern.js";
+import { parsePattern, patternShapes, ROOT_SHAPE, type PatternSegment } from "./pattern.js";
 import { PathView, readTarget } from "./path-view.js";
 import { RouteDefinitionError } from "./route-definition-error.js";
 import { errorOf, notAllowed, routeMatch, type Match, type Params, type RouteEntry } from "./match.js";
@@ -56,31 +56,47 @@ export class Router<T> {
   /** Adds a route; throws RouteDefinitionError for a bad pattern or a duplicate. */
   add(entry: RouteEntry<T>): void {
     const segments: PatternSegment[] = parsePattern(entry.path, entry.origin);
+    // A route with optional segments (/a/:b?) is in the tree once per shape
+    // it matches: /a/:b, then /a (then /, when every segment is optional).
+    // Every place is checked for a duplicate before any is taken.
+    const places: { node: ShapeNode<T>; names: string[]; absent: string[] }[] = [];
+    for (const shape of patternShapes(segments)) {
+      const node = this.#place(shape);
+      const existing = node.routes.get(entry.method);
+      if (existing !== undefined) {
+        const other = existing.entry;
+        throw new RouteDefinitionError(
+          `${entry.origin ? entry.origin + ": " : ""}duplicate route: ${entry.method} ${excerpt(entry.path)} has the same method and path shape as ${other.origin ?? excerpt(other.path)}`,
+        );
+      }
+      const kept = shape === ROOT_SHAPE ? 0 : shape.length;
+      places.push({ node, names: shape.flatMap((s) => s.names), absent: segments.slice(kept).flatMap((s) => s.names) });
+    }
+    for (const { node, names, absent } of places) node.routes.set(entry.method, newRoute(entry, names, absent));
+    this.#trees = null;
+    this.#matchers = null;
+  }
+
+  // The node of a shape, made as needed.
+  #place(segments: readonly PatternSegment[]): ShapeNode<T> {
     let node = this.#root;
-    const names: string[] = [];
     for (const segment of segments) {
-      if (segment.kind === "static") {
+      if (segment.pattern !== null) {
+        const key = (segment.pattern.wildcard ? "w" : "p") + segment.pattern.shape;
+        let child = node.patterns.get(key);
+        if (child === undefined) node.patterns.set(key, (child = { pattern: segment.pattern, node: newShapeNode() }));
+        node = child.node;
+      } else if (segment.kind === "static") {
         let next = node.statics.get(segment.text);
         if (next === undefined) node.statics.set(segment.text, (next = newShapeNode()));
         node = next;
       } else if (segment.kind === "param") {
         node = node.param ??= newShapeNode();
-        names.push(segment.text);
       } else {
         node = node.wildcard ??= newShapeNode();
-        names.push(segment.text);
       }
     }
-    const existing = node.routes.get(entry.method);
-    if (existing !== undefined) {
-      const other = existing.entry;
-      throw new RouteDefinitionError(
-        `${entry.origin ? entry.origin + ": " : ""}duplicate route: ${entry.method} ${excerpt(entry.path)} has the same method and path shape as ${other.origin ?? excerpt(other.path)}`,
-      );
-    }
-    node.routes.set(entry.method, newRoute(entry, names));
-    this.#trees = null;
-    this.#matchers = null;
+    return node;
   }
 
   /** Routes a request. `target` is the raw request target (path, query allowed). */
@@ -128,5 +144,8 @@ function paramsOf<T>(route: Route<T>, text: string): Params {
     const slot = 2 * slots[i]!;
     params[names[i]!] = text.slice(captures[slot]!, captures[slot + 1]!);
   }
+  // Optional segments the path left out: their parameters are "" (as the core's are empty).
+  const absent = route.absent;
+  for (let i = 0; i < absent.length; i++) if (absent[i] !== "") params[absent[i]!] = "";
   return params;
 }

@@ -195,7 +195,7 @@ function parseHandlerLine(fields: string[], lineNumber: number, index: number, f
 
 function patternParams(path: string, fail: (reason: string) => never): string[] {
   try {
-    return parsePattern(path).filter((s) => s.kind !== "static").map((s) => s.text);
+    return parsePattern(path).flatMap((s) => s.names);
   } catch (error) {
     return fail((error as Error).message);
   }

@@ -12,6 +12,7 @@
  */
 import { ALLOW_ORDER, HEAD, METHOD_CODE_COUNT, OTHER_METHOD, type RouteMethod } from "./methods.js";
 import { routeMatch, NO_PARAMS, type RouteEntry, type RouteMatch } from "./match.js";
+import { patternBefore, type SegmentPattern } from "./segment.js";
 
 /** A route in the tree. */
 export interface Route<T> {
@@ -21,21 +22,43 @@ export interface Route<T> {
   /** The named captures: their names, and their capture indexes. */
   readonly paramNames: readonly string[];
   readonly paramSlots: readonly number[];
+  /** The names of optional segments the path leaves out here: their values are "". */
+  readonly absent: readonly string[];
   /** A name is "__proto__": such params get a null prototype, so it stays an own key. */
   readonly nullProto: boolean;
-  /** Its matches for [other methods, HEAD], made once when it has no named parameter. */
+  /** Its matches for [other methods, HEAD], made once when it captures no named parameter. */
   readonly fixed: readonly [RouteMatch<T>, RouteMatch<T>] | null;
 }
 
-export function newRoute<T>(entry: RouteEntry<T>, names: readonly string[]): Route<T> {
+export function newRoute<T>(entry: RouteEntry<T>, names: readonly string[], absent: readonly string[] = []): Route<T> {
   const named = names.some((name) => name !== "");
-  const fixed = named ? null : ([routeMatch(entry, NO_PARAMS, false), routeMatch(entry, NO_PARAMS, true)] as const);
+  const nullProto = names.includes("__proto__") || absent.includes("__proto__");
+  let fixed: readonly [RouteMatch<T>, RouteMatch<T>] | null = null;
+  if (!named) {
+    const params = absent.length === 0 ? NO_PARAMS : Object.freeze(absentParams(absent, nullProto));
+    fixed = [routeMatch(entry, params, false), routeMatch(entry, params, true)] as const;
+  }
   const slots = names.flatMap((name, i) => (name === "" ? [] : [i]));
-  return { entry, names, paramNames: slots.map((i) => names[i]!), paramSlots: slots, nullProto: names.includes("__proto__"), fixed };
+  return { entry, names, paramNames: slots.map((i) => names[i]!), paramSlots: slots, absent, nullProto, fixed };
+}
+
+/** A params object holding "" for every absent name. */
+export function absentParams(absent: readonly string[], nullProto: boolean): Record<string, string> {
+  const params: Record<string, string> = nullProto ? (Object.create(null) as Record<string, string>) : {};
+  for (const name of absent) if (name !== "") params[name] = "";
+  return params;
+}
+
+/** A segment-pattern child: its pattern and the node below it. */
+export interface PatternChild<N> {
+  readonly pattern: SegmentPattern;
+  readonly node: N;
 }
 
 export interface ShapeNode<T> {
   readonly statics: Map<string, ShapeNode<T>>;
+  /** Segment patterns and wildcard patterns, by kind and shape ("p" or "w", then the shape). */
+  readonly patterns: Map<string, PatternChild<ShapeNode<T>>>;
   param: ShapeNode<T> | null;
   wildcard: ShapeNode<T> | null;
   readonly routes: Map<RouteMethod, Route<T>>;
@@ -44,7 +67,7 @@ export interface ShapeNode<T> {
 }
 
 export function newShapeNode<T>(): ShapeNode<T> {
-  return { statics: new Map(), param: null, wildcard: null, routes: new Map(), allow: 0 };
+  return { statics: new Map(), patterns: new Map(), param: null, wildcard: null, routes: new Map(), allow: 0 };
 }
 
 export interface MethodNode<T> {
@@ -63,7 +86,11 @@ export interface MethodNode<T> {
   readonly plainByFirst: readonly (readonly MethodNode<T>[] | undefined)[] | null;
   /** The static child "" (an empty segment), if any. */
   readonly empty: MethodNode<T> | null;
+  /** Segment patterns, in the order they are tried (segment.ts patternBefore). */
+  readonly patterns: readonly PatternChild<MethodNode<T>>[];
   readonly param: MethodNode<T> | null;
+  /** Wildcard patterns (each node a route's), in the order they are tried, before `wildcard`. */
+  readonly tails: readonly PatternChild<MethodNode<T>>[];
   readonly wildcard: MethodNode<T> | null;
   /** The route answering this method here, if any. */
   readonly route: Route<T> | null;
@@ -107,6 +134,7 @@ export function compileTrees<T>(root: ShapeNode<T>): (MethodNode<T> | null)[] {
 function setAllow<T>(node: ShapeNode<T>): void {
   node.allow = allowOf(node.routes);
   for (const child of node.statics.values()) setAllow(child);
+  for (const child of node.patterns.values()) setAllow(child.node);
   if (node.param !== null) setAllow(node.param);
   if (node.wildcard !== null) setAllow(node.wildcard);
 }
@@ -117,10 +145,19 @@ function methodNode<T>(node: ShapeNode<T>, text: string, code: number): MethodNo
     const built = methodNode(child, childText, code);
     if (built !== null) children.push(built);
   }
+  const patterns: PatternChild<MethodNode<T>>[] = [];
+  const tails: PatternChild<MethodNode<T>>[] = [];
+  for (const { pattern, node: child } of node.patterns.values()) {
+    const built = methodNode(child, "", code);
+    if (built !== null) (pattern.wildcard ? tails : patterns).push({ pattern, node: built });
+  }
+  const order = (a: PatternChild<unknown>, b: PatternChild<unknown>) => (patternBefore(a.pattern, b.pattern) ? -1 : patternBefore(b.pattern, a.pattern) ? 1 : 0);
+  patterns.sort(order);
+  tails.sort(order);
   const param = node.param === null ? null : methodNode(node.param, "", code);
   const wildcard = node.wildcard === null ? null : methodNode(node.wildcard, "", code);
   const route = answerFor(node.routes, code);
-  if (children.length === 0 && param === null && wildcard === null && route === null) return null;
+  if (children.length === 0 && patterns.length === 0 && param === null && tails.length === 0 && wildcard === null && route === null) return null;
   const plain = children.filter((child) => child.text !== "" && PLAIN_TEXT.test(child.text));
   const empty = children.find((child) => child.text === "") ?? null;
   let plainByFirst: (MethodNode<T>[] | undefined)[] | null = null;
@@ -128,5 +165,5 @@ function methodNode<T>(node: ShapeNode<T>, text: string, code: number): MethodNo
     plainByFirst = new Array<MethodNode<T>[] | undefined>(128).fill(undefined);
     for (const child of plain) (plainByFirst[child.text.charCodeAt(0)] ??= []).push(child);
   }
-  return { text, first: text === "" ? -1 : text.charCodeAt(0), statics: children, plain, plainByFirst, empty, param, wildcard, route };
+  return { text, first: text === "" ? -1 : text.charCodeAt(0), statics: children, plain, plainByFirst, empty, patterns, param, tails, wildcard, route };
 }

@@ -1,10 +1,11 @@
 /**
  * The matcher that generates no code: a depth-first walk of one method's
- * tree, static child before parameter before wildcard at every segment,
- * backtracking when a branch fails further down (rule 7). Each node is
- * reached at most once per request. A capture is recorded as two offsets,
- * only once its branch has succeeded, so a failed branch costs nothing to
- * undo. Two walks:
+ * tree, at every segment static child, segment patterns, parameter,
+ * wildcard patterns, wildcard, backtracking when a branch fails further
+ * down (rule 7). Each node is reached at most once per request. A capture
+ * is recorded as two offsets (a pattern's before its branch is walked: the
+ * branch below only writes captures after its own), so a failed branch
+ * costs nothing to undo. Two walks:
  *
  * - walkTarget, on the raw target, for the common request: it reads the
  *   target as it goes (no pass over it first, no split, no substring),
@@ -23,6 +24,7 @@
 import type { PathView } from "./path-view.js";
 import type { MethodNode, Route, ShapeNode } from "./tree.js";
 import { MAX_PARAMS } from "./limits.js";
+import { matchSegment, matchTail, spans } from "./segment.js";
 
 /**
  * Capture offsets of the last successful walk: capture i is
@@ -110,6 +112,20 @@ function stepTarget<T>(node: MethodNode<T>, target: string, start: number, depth
         }
       }
     }
+    const patterns = node.patterns;
+    if (patterns.length > 0) {
+      const end = plainEnd(target, start, true);
+      if (end < 0) return GIVE_UP;
+      const slash = at(target, end) === 0x2f;
+      for (let i = 0; i < patterns.length; i++) {
+        const { pattern, node: child } = patterns[i]!;
+        if (!matchSegment(pattern, target, start, end)) continue;
+        const k = pattern.paramCount;
+        for (let j = 0; j < k; j++) capture(depth + j, spans[2 * j]!, spans[2 * j + 1]!);
+        const found = slash ? stepTarget(child, target, end + 1, depth + k) : child.route;
+        if (found !== null) return found;
+      }
+    }
     const param = node.param;
     if (param !== null) {
       const end = plainEnd(target, start, true);
@@ -119,6 +135,16 @@ function stepTarget<T>(node: MethodNode<T>, target: string, start: number, depth
         capture(depth, start, end);
         return found;
       }
+    }
+  }
+  const tails = node.tails;
+  for (let i = 0; i < tails.length; i++) {
+    const end = plainEnd(target, start, false);
+    if (end < 0) return GIVE_UP;
+    const { pattern, node: child } = tails[i]!;
+    if (child.route !== null && matchTail(pattern, target, start, end)) {
+      capture(depth, spans[0]!, spans[1]!);
+      return child.route;
     }
   }
   const wildcard = node.wildcard;
@@ -148,12 +174,29 @@ function stepView<T>(node: MethodNode<T>, view: PathView, k: number, depth: numb
     const found = last ? child.route : stepView(child, view, k + 1, depth);
     if (found !== null) return found;
   }
+  const patterns = node.patterns;
+  for (let i = 0; i < patterns.length && end > start; i++) {
+    const { pattern, node: next } = patterns[i]!;
+    if (!matchSegment(pattern, view.text, start, end)) continue;
+    const n = pattern.paramCount;
+    for (let j = 0; j < n; j++) capture(depth + j, spans[2 * j]!, spans[2 * j + 1]!);
+    const found = last ? next.route : stepView(next, view, k + 1, depth + n);
+    if (found !== null) return found;
+  }
   const param = node.param;
   if (param !== null && end > start) {
     const found = last ? param.route : stepView(param, view, k + 1, depth + 1);
     if (found !== null) {
       capture(depth, start, end);
       return found;
+    }
+  }
+  const tails = node.tails;
+  for (let i = 0; i < tails.length; i++) {
+    const { pattern, node: next } = tails[i]!;
+    if (next.route !== null && matchTail(pattern, view.text, start, view.end)) {
+      capture(depth, spans[0]!, spans[1]!);
+      return next.route;
     }
   }
   const wildcard = node.wildcard;
@@ -187,6 +230,13 @@ export function allowMask<T>(node: ShapeNode<T>, view: PathView, k = 0): number 
   let mask = 0;
   const child = node.statics.get(view.text.slice(start, end));
   if (child !== undefined) mask |= last ? child.allow : allowMask(child, view, k + 1);
+  for (const { pattern, node: next } of node.patterns.values()) {
+    if (pattern.wildcard) {
+      if (matchTail(pattern, view.text, start, view.end)) mask |= next.allow;
+    } else if (end > start && matchSegment(pattern, view.text, start, end)) {
+      mask |= last ? next.allow : allowMask(next, view, k + 1);
+    }
+  }
   if (node.param !== null && end > start) mask |= last ? node.param.allow : allowMask(node.param, view, k + 1);
   if (node.wildcard !== null) mask |= node.wildcard.allow;
   return mask;

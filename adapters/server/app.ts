@@ -21,7 +21,7 @@ import { errorResponse, internalError } from "../answer/errors.js";
 import { answerResponse, type HeaderField } from "../answer/head.js";
 import { evaluateDirectives } from "../routing/directives.js";
 import type { RouteMethod } from "../routing/methods.js";
-import { parsePattern } from "../routing/pattern.js";
+import { parsePattern, patternParams } from "../routing/pattern.js";
 import { Router, type Match, type Params } from "../routing/router.js";
 import { parseTable } from "../routing/table.js";
 import { requestTarget } from "../routing/request-target.js";
@@ -202,7 +202,7 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
       throw new TypeError(`${origin}: expected a handler function or a reply made by text(), json(), html(), template() or jsonTemplate()`);
     }
     this.checkRoute(method, path, target, layers);
-    const params = parsePattern(path, origin).filter((s) => s.kind !== "static").map((s) => s.text);
+    const params = patternParams(path, origin);
     const record: RouteRecord = { method, path, target, layers };
     const reply = typeof target === "function" ? null : compileReply(target, params, origin);
     const value: RouteValue = { record, index: this.#records.length, handler: typeof target === "function" ? target : null, reply };

@@ -33,7 +33,7 @@
  *   answers 304 for function routes. Static Responses (zero JavaScript per
  *   request) are opt-in: ListenOptions.bunStaticResponses.
  */
-import { parsePattern, type PatternSegment } from "../routing/pattern.js";
+import { parsePattern, patternShapes, type PatternSegment } from "../routing/pattern.js";
 import { MAX_TARGET_LENGTH } from "../routing/limits.js";
 import { requestTarget } from "../routing/request-target.js";
 import type { BunHandler, BunRoutes } from "./bun-types.js";
@@ -89,7 +89,8 @@ export function bunRoutes(app: AppModel, fallback: BunHandler, staticResponses: 
     }
     // GET and HEAD requests are routed among GET, HEAD and ANY routes only.
     const rivals = (j: number) => j !== index && ["GET", "HEAD", "ANY"].includes(app.records[j]!.method);
-    if (patterns.some((other, j) => rivals(j) && overlaps(pattern, other))) return;
+    // A rival with optional segments matches each of its shapes.
+    if (patterns.some((other, j) => rivals(j) && patternShapes(other).some((shape) => overlaps(pattern, shape)))) return;
     const value = get.entry.value;
     const GET: BunHandler = (request) => {
       const url = request.url;
@@ -104,7 +105,12 @@ export function bunRoutes(app: AppModel, fallback: BunHandler, staticResponses: 
   return routes;
 }
 
-/** Whether some path matches both patterns (a parameter matches any non-empty segment). */
+/**
+ * Whether some path matches both patterns (a parameter matches any
+ * non-empty segment). Conservative for the other forms: a segment pattern
+ * (constraint, several parts) is taken to match like a parameter, a
+ * wildcard with static text like a wildcard.
+ */
 export function overlaps(a: readonly PatternSegment[], b: readonly PatternSegment[]): boolean {
   for (let i = 0; ; i++) {
     const x = a[i];

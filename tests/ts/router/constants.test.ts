@@ -38,14 +38,22 @@ describe("limits are the core's", () => {
     ["MAX_CORS_ORIGINS", "kMaxCorsOrigins"],
     ["MAX_MIDDLEWARE_ROUTE", "kMaxMiddlewareRoute"],
     ["MAX_NEEDED_HEADERS", "kMaxNeededHeaders"],
+    ["MAX_CONSTRAINT_LENGTH", "kMaxConstraintLength"],
+    ["MAX_CONSTRAINT_POSITIONS", "kMaxConstraintPositions"],
+    ["MAX_CONSTRAINT_STATES", "kMaxConstraintStates"],
+    ["MAX_CONSTRAINT_CLASSES", "kMaxConstraintClasses"],
+    ["MAX_CONSTRAINT_DEPTH", "kMaxConstraintDepth"],
+    ["MAX_SEGMENT_PARAMS", "kMaxSegmentParams"],
+    ["MAX_SEGMENT_STATES", "kMaxSegmentStates"],
   ] as const)("%s = %s", (ts, cpp) => {
     expect(limits[ts]).toBe(constant(cpp));
   });
 
   it("every limit of the port is checked here", () => {
     expect(Object.keys(limits).sort()).toEqual(
-      ["MAX_CHAIN_STEPS", "MAX_CONTENT_TYPES", "MAX_CORS_ORIGINS", "MAX_ERROR_MESSAGE", "MAX_MIDDLEWARE_ROUTE", "MAX_NEEDED_HEADERS",
-        "MAX_PARAMS", "MAX_PLACEHOLDERS", "MAX_SEGMENTS", "MAX_TARGET_LENGTH"],
+      ["MAX_CHAIN_STEPS", "MAX_CONSTRAINT_CLASSES", "MAX_CONSTRAINT_DEPTH", "MAX_CONSTRAINT_LENGTH", "MAX_CONSTRAINT_POSITIONS",
+        "MAX_CONSTRAINT_STATES", "MAX_CONTENT_TYPES", "MAX_CORS_ORIGINS", "MAX_ERROR_MESSAGE", "MAX_MIDDLEWARE_ROUTE", "MAX_NEEDED_HEADERS",
+        "MAX_PARAMS", "MAX_PLACEHOLDERS", "MAX_SEGMENTS", "MAX_SEGMENT_PARAMS", "MAX_SEGMENT_STATES", "MAX_TARGET_LENGTH"],
     );
   });
 });

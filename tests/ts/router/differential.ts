@@ -8,6 +8,7 @@
 // with `make fuzz-differential`).
 import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../../../adapters/routing/answer.js";
 import { renderTemplate } from "../../../adapters/routing/render.js";
+import { patternParams } from "../../../adapters/routing/pattern.js";
 import { Router } from "../../../adapters/routing/router.js";
 import { parseRouteTable, type TableRoute } from "../../../adapters/routing/table.js";
 import type { RouteEntry } from "../../../adapters/routing/router.js";
@@ -57,22 +58,63 @@ interface LineSpec {
   names: string[];
 }
 
+// The forms of issue 16: constraints, several parameters and static text in
+// one segment, optional trailing segments, wildcards with static text.
+const CONSTRAINTS = ["[0-9]+", "\\d+", "[a-z]+", "[a-z-]+", "(png|jpg)", "[0-9]{2,4}", "^[a-f0-9]+$", "(?:ab|a)b*", ".+", "[^.]+", "\\w{1,3}", "x|y|xy", "[A-Z][a-z]*", "(a|b)*c?", "\\.|-", "\\D", "[0-9a-f]{8}", ".*"];
+const BAD_CONSTRAINTS = ["é*", "[0-9", "a**", "a+?", "(a", "a)", "\\q", "[z-a]", "a{2,1}", "", "a{999}", "[a/b]", "(?=a)", "a^", "[]", "*", "{2}"];
+// After a constraint's "}" any text may follow a parameter; after a bare
+// name, a name character would only make the name longer.
+const SEPARATORS = ["-", ".", "~", "@", ".tar.", "--", "%2D", ","];
+const AFTER_CONSTRAINT = ["h", "x", "_", "1", "-"];
+const PREFIXES = ["v", "img-", "a", "%41", "caf%C3%A9", "-", "x.", "é", "assets"];
+const SUFFIXES = [".png", ".json", "-", ".", "~x", "%41", "é", ".tar.gz", ".png.png"];
+
+function paramText(r: Random, name: string, faults: boolean): string {
+  const k = r.next();
+  if (k < 0.5) return `:${name}`;
+  if (faults && r.chance(0.2)) return `:${name}{${r.pick(BAD_CONSTRAINTS)}}`;
+  return `:${name}{${r.pick(CONSTRAINTS)}}`;
+}
+
+function newName(r: Random, names: string[], faults: boolean, i: number): string {
+  let name = r.pick(NAMES);
+  if (names.includes(name) && !(faults && r.chance(0.2))) name = `${name}${i}${names.length}`;
+  names.push(name);
+  return name;
+}
+
 export function pathOf(r: Random, faults: boolean): LineSpec {
   const count = r.int(5);
   const segments: string[] = [];
   const names: string[] = [];
+  let optional = false;
   for (let i = 0; i < count; i++) {
     const kind = r.next();
-    if (kind < 0.55) segments.push(faults && r.chance(0.03) ? r.pick(BAD_STATICS) : r.pick(STATICS));
-    else if (kind < 0.85 || i < count - 1) {
-      let name = r.pick(NAMES);
-      if (names.includes(name) && !(faults && r.chance(0.2))) name = `${name}${i}`;
-      segments.push(`:${name}`);
-      names.push(name);
+    const lastOne = i === count - 1;
+    if (optional || (lastOne && kind < 0.12)) {
+      // Optional trailing segments (and, with faults, a required one after them).
+      if (optional && faults && r.chance(0.1)) segments.push(r.pick(STATICS));
+      else segments.push(`${paramText(r, newName(r, names, faults, i), faults)}?`);
+      optional = true;
+    } else if (kind < 0.45) segments.push(faults && r.chance(0.03) ? r.pick(BAD_STATICS) : r.pick(STATICS));
+    else if (kind < 0.62 || (i < count - 1 && kind < 0.85)) segments.push(paramText(r, newName(r, names, faults, i), faults));
+    else if (kind < 0.78 || i < count - 1) {
+      // Several parameters and static text in one segment.
+      let text = r.chance(0.4) ? r.pick(PREFIXES) : "";
+      const params = 1 + r.int(3);
+      for (let p = 0; p < params; p++) {
+        if (p > 0 && !(faults && r.chance(0.05))) text += text.endsWith("}") && r.chance(0.5) ? r.pick(AFTER_CONSTRAINT) : r.pick(SEPARATORS);
+        text += paramText(r, newName(r, names, faults, i), faults);
+      }
+      if (r.chance(0.5) || (params === 1 && !/[{]/.test(text) && text.startsWith(":"))) text += r.pick(SUFFIXES);
+      if (faults && r.chance(0.05)) text = r.pick([":na-me", ":a:b", ":a?-:b", "*x*", ":x*", "a:", ":1x", ":a{1}-", "*a-b"]);
+      segments.push(text);
     } else {
-      const name = r.chance(0.3) ? "" : r.pick(NAMES);
-      segments.push(`*${name}`);
-      if (name !== "") names.push(name);
+      const name = r.chance(0.3) ? "" : newName(r, names, faults, i);
+      const k = r.next();
+      if (k < 0.5) segments.push(`*${name}`);
+      else if (k < 0.75) segments.push(`*${name}${r.pick(SUFFIXES)}`);
+      else segments.push(`${r.pick(PREFIXES)}*${name}${r.chance(0.5) ? r.pick(SUFFIXES) : ""}`);
     }
   }
   if (faults && r.chance(0.02)) segments.push("*w", "after");
@@ -130,7 +172,7 @@ export function randomTable(r: Random): string {
 export function probeTable(routes: readonly RouteEntry<TableRoute>[]): string {
   return routes
     .map(({ value }) => {
-      const names = value.path.split("/").filter((s) => /^[:*]./.test(s)).map((s) => s.slice(1));
+      const names = patternParams(value.path).filter((n) => n !== "");
       return `${value.method}\t${value.path}\t200\ttext/plain\tL${value.line}${names.map((n) => `|${n}={${n}}`).join("")}`;
     })
     .join("\n");
@@ -141,17 +183,38 @@ export function probeTable(routes: readonly RouteEntry<TableRoute>[]): string {
 const REQUEST_METHODS = ["GET", "GET", "GET", "HEAD", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND", "constructor", "__proto__", "get", "ANY", "*", "toString"];
 const VALUES = ["a", "b", "users", "new", "x", "7", "%41", "%61", "caf%C3%A9", "café", "a%2Fb", "%2F", "", "%zz", "%C3", "%E2%82", "%00", "%20", "a b", "\u0001", "\u007f", "é", "€", "😀", "files", "v1", "%7E", "~", ".", "..", "%2e", "+", "%25", "%", "a%", "ü%C3%BC"];
 
+const SAMPLES = ["123", "2024", "7", "ab", "a-b", "a-b-c", "x.png", "a.b.c", "file.tar.gz", "ams-lhr", "ab-12", "img-5.png", "v2", "v1.2", "assets", "assets-v2", ".png", "x.jpg", "png", "jpg", "abc", "xy", "c", "deadbeef", "DEADBEEF", "Ab", "a~b", "2h30m", "a@b", "é-ü", "%41-%42", "a%2Db", "a.png.png", "ab--cd", "x.tar.gz", "caf%C3%A9-1", "-", ".", "a_b"];
+
+// A value for a pattern segment of the table: its static text kept, each
+// parameter replaced by a sample, each wildcard by a few segments.
+function sampleOf(r: Random, segment: string): string {
+  return segment
+    .replace(/:[A-Za-z0-9_]*(\{(?:[^{}]|\{[^{}]*\})*\})?\??/g, () => r.pick(SAMPLES))
+    .replace(/\*[A-Za-z0-9_]*/g, () => Array.from({ length: r.int(3) }, () => r.pick(SAMPLES)).join("/"));
+}
+
 /** A random request target, often near the table's own segments. */
 export function randomTarget(r: Random, table: string): string {
-  const words = table.split(/[\t\n/\r]/).filter((w) => w !== "" && w.length < 12 && !/^[:*]/.test(w));
+  const paths = table.split("\n").map((line) => line.split("\t")[1] ?? "").filter((p) => p.startsWith("/"));
+  const words = table.split(/[\t\n/\r]/).filter((w) => w !== "" && w.length < 12 && !/[:*]/.test(w));
+  // Half the time, follow one of the table's paths, segment by segment.
+  if (paths.length > 0 && r.chance(0.5)) {
+    const segments = r.pick(paths).slice(1).split("/");
+    const kept = segments.slice(0, segments.length - (r.chance(0.3) ? r.int(segments.length + 1) : 0));
+    let path = "/" + kept.map((s) => (r.chance(0.1) ? r.pick(VALUES) : /[:*]/.test(s) ? sampleOf(r, s) : s)).join("/");
+    if (r.chance(0.1)) path += "/" + r.pick(SAMPLES);
+    if (r.chance(0.1)) path += r.pick(["?", "?q=1", "#f"]);
+    return path;
+  }
   const count = r.int(6);
   let path = "";
-  for (let i = 0; i < count; i++) path += "/" + (r.chance(0.5) && words.length > 0 ? r.pick(words) : r.pick(VALUES));
+  for (let i = 0; i < count; i++) path += "/" + (r.chance(0.5) && words.length > 0 ? r.pick(words) : r.chance(0.3) ? r.pick(SAMPLES) : r.pick(VALUES));
   if (path === "" || r.chance(0.1)) path += "/";
   if (r.chance(0.02)) path = r.pick(["", "*", "a/b", "?x", "#f"]) + path.slice(1);
   if (r.chance(0.15)) path += r.pick(["?", "?q=1", "?a=%zz&b", "#frag", "?x#y", "#", "?é"]);
   if (r.chance(0.01)) path += "/" + "x".repeat(8192 - path.length - 1 + r.int(3) - 1);
   if (r.chance(0.005)) path += "?" + "é".repeat(2800);
+  if (r.chance(0.005)) path += "/" + "a-".repeat(1000 + r.int(1000)) + r.pick(["x", "1", ".png"]);
   return path;
 }
 

@@ -131,10 +131,19 @@ describe("toTableLine and routeTableText", () => {
 });
 
 describe("placeholders", () => {
-  it("are read from :name and *name segments", () => {
+  it("are read from :name and *name, wherever they stand in a segment", () => {
     expect(pathParams("/users/:id/files/*rest")).toEqual(["id", "rest"]);
     expect(pathParams("/a/*")).toEqual([]);
-    expect(pathParams("/a:b/x")).toEqual([]);
+    expect(pathParams("/a:b/x")).toEqual(["b"]);  // a raw ':' starts a parameter
+    expect(pathParams("/a%3Ab/x")).toEqual([]);  // %3A is a literal ':'
+    expect(pathParams("/f/:from-:to/:id{[0-9]+}.json/*p.png")).toEqual(["from", "to", "id", "p"]);
+    expect(pathParams("/v/:a?/:b{[0-9]+}?")).toEqual(["a", "b"]);
+  });
+
+  it("accept the route syntax the table accepts, and refuse what it refuses with its words", () => {
+    expect(toTableLine("GET", "/post/:id{[0-9]{4}}/:type?", template("{id} {type}"))).toBe("GET\t/post/:id{[0-9]{4}}/:type?\t200\ttext/plain; charset=utf-8\t{id} {type}\n");
+    expect(() => toTableLine("GET", "/a?b", text("x"))).toThrow(/spaces, control bytes, '\?' and '#' are not allowed/);
+    expect(() => toTableLine("GET", "/a/:id{a**}", text("x"))).toThrow(/invalid constraint 'a\*\*' of parameter 'id'/);
   });
 
   it("are rejected in fixed bodies, since the table has no brace escape", () => {
