@@ -11,6 +11,11 @@
  *   ...
  *   await server.stop();
  *
+ * Function handlers are handler routes (PROXY lines): hotpath-server
+ * forwards them to a JavaScript fallback over a Unix socket, started by
+ * listen() in this process or, with `fallback: { module }`, in a supervised
+ * child process (c-fallback.ts).
+ *
  * Runs on Node >= 20 and Bun: only node:child_process, node:net, node:fs,
  * node:os, node:path and node:url, which both provide. The process itself
  * is started, watched and stopped by hotpath-process.ts.
@@ -20,16 +25,22 @@ import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import { fallbackInProcess, fallbackProcess, type FallbackProcessOptions, type StartedFallback } from "./c-fallback.js";
+import type { FallbackAnswer } from "./fallback/serve.js";
 import { hotpathServerBinary } from "./native-build.js";
 import { HotpathProcess, LaunchError } from "./hotpath-process.js";
 import { isReply, type Reply } from "./reply.js";
 import { RouteRecorder } from "./route-recorder.js";
-import { middlewareLine, routeTableText, toTableLine, type ReplyRoute } from "./route-table-writer.js";
+import { middlewareLine, proxyLine, routeTableText, toTableLine, type ReplyRoute } from "./route-table-writer.js";
 import type { Directive } from "./routing/directives.js";
 import type { RouteMethod } from "./routing/methods.js";
+import { HotpathServer } from "./server/app.js";
+import { fallbackAnswer } from "./server/fallback-answer.js";
 import { givenLimits, LIMIT_FLAGS, limitsOf, type ServerLimits } from "./server/limits.js";
 import { directiveInfo } from "./server/middleware/directive.js";
-import type { Middleware } from "./server/types.js";
+import type { Handler, Middleware } from "./server/types.js";
+
+export type { FallbackProcessOptions } from "./c-fallback.js";
 
 export { text, json, html, template, jsonTemplate, type Reply } from "./reply.js";
 export { cors, type CorsOptions } from "./server/middleware/cors.js";
@@ -49,6 +60,18 @@ export interface CServerListenOptions extends Partial<ServerLimits> {
   threads?: number;
   /** The hotpath-server executable (default: env HOTPATH_SERVER_BINARY, else a checkout's build/hotpath-server, else built from the package's sources on first use and cached). */
   binary?: string;
+  /**
+   * Where function handlers run: in this process (the default), or in a
+   * child process that imports `module` (the same app) and is started
+   * again whenever it exits. Ignored when the app has no handler route.
+   */
+  fallback?: FallbackProcessOptions;
+  /** `--fallback-timeout-ms`: a handler's answer later than this is a 504 (default 30,000). */
+  fallbackTimeoutMs?: number;
+  /** `--fallback-max-inflight`: requests waiting on handlers, whole server, beyond which 503 (default 1024). */
+  fallbackMaxInflight?: number;
+  /** `--fallback-max-response-bytes`: a handler's answer larger than this is a 502 (default 16 MiB). */
+  fallbackMaxResponseBytes?: number;
 }
 
 export interface RunningCServer {
@@ -56,7 +79,11 @@ export interface RunningCServer {
   readonly port: number;
   /** The server process. */
   readonly pid: number;
-  /** SIGTERM (in-flight requests are answered), SIGKILL after 10 s; removes the temporary table. */
+  /** The fallback child's pid, with `fallback: { module }` (undefined otherwise, and while it is being started again). */
+  readonly fallbackPid: number | undefined;
+  /** How many times the fallback child was started again after it exited. */
+  readonly fallbackRestarts: number;
+  /** SIGTERM (in-flight requests are answered, handler routes too), SIGKILL after 10 s; then the fallback closes; removes the temporary table. */
   stop(): Promise<void>;
 }
 
@@ -66,9 +93,24 @@ const STOP_GRACE_MS = 10_000;
 // this only bounds a server that hangs.
 const START_TIMEOUT_MS = 30_000;
 
-export class CServer extends RouteRecorder<Reply> {
-  readonly #routes: ReplyRoute[] = [];
+type CRoute = ReplyRoute | { method: RouteMethod; path: string; handler: Handler };
+
+export class CServer extends RouteRecorder<Reply | Handler> {
+  readonly #routes: CRoute[] = [];
   readonly #middleware: Directive[] = [];
+  #handlers = 0;
+
+  /**
+   * @internal The app whose handlers answer this server's handler routes
+   * (listen, adapters/fallback/child.ts): every route again, in order, so
+   * that route i of the table is route i there (the directives are the
+   * server's, so none are added).
+   */
+  static handlerApp(server: CServer): HotpathServer {
+    const app = new HotpathServer();
+    for (const route of server.#routes) RouteRecorder.record(app, route.method, route.path, "handler" in route ? route.handler : route.reply);
+    return app;
+  }
 
   /**
    * Route-table directives for every request (MIDDLEWARE lines), in order:
@@ -90,7 +132,9 @@ export class CServer extends RouteRecorder<Reply> {
 
   /** The route table this server will be started with. */
   routeTable(): string {
-    return this.#middleware.map(middlewareLine).join("") + routeTableText(this.#routes);
+    let text = "";
+    for (const route of this.#routes) text += "handler" in route ? proxyLine(route.method, route.path) : routeTableText([route]);
+    return this.#middleware.map(middlewareLine).join("") + text;
   }
 
   /**
@@ -102,29 +146,31 @@ export class CServer extends RouteRecorder<Reply> {
   async listen(port: number, options: CServerListenOptions = {}): Promise<RunningCServer> {
     const text = this.routeTable();
     const lines = [...this.#middleware.map((d) => `MIDDLEWARE ${d.kind.toUpperCase()}`), ...this.#routes.map((r) => `${r.method} ${r.path}`)];
-    return listenOnTable(text, port, options, lines);
+    return listenOnTable(text, port, options, lines, this.#handlers > 0 ? fallbackAnswer(CServer.handlerApp(this)) : null);
   }
 
-  protected addRoute(method: RouteMethod, path: string, reply: Reply): void {
-    if (typeof reply === "function") {
-      throw new TypeError(
-        `route ${method} ${JSON.stringify(path)}: function handlers are not supported by the native server yet ` +
-          "(a later feature); answer with a reply helper: text(), json(), html(), template() or jsonTemplate()",
-      );
+  protected addRoute(method: RouteMethod, path: string, target: Reply | Handler): void {
+    if (typeof target === "function") {
+      proxyLine(method, path);  // every check now, so the error points at this call
+      this.#routes.push({ method, path, handler: target });
+      this.#handlers++;
+      return;
     }
-    if (!isReply(reply)) {
-      throw new TypeError(`route ${method} ${JSON.stringify(path)}: expected a reply made by text(), json(), html(), template() or jsonTemplate()`);
+    if (!isReply(target)) {
+      throw new TypeError(`route ${method} ${JSON.stringify(path)}: expected a handler function or a reply made by text(), json(), html(), template() or jsonTemplate()`);
     }
-    toTableLine(method, path, reply);  // every check now, so the error points at this call
-    this.#routes.push({ method, path, reply });
+    toTableLine(method, path, target);  // every check now, so the error points at this call
+    this.#routes.push({ method, path, reply: target });
   }
 }
 
 /**
  * @internal Starts hotpath-server on a route table's text (CServer.listen,
  * Hotpath({ adapter: "c" }).listen). `lines[i]` names line i + 1 in errors.
+ * `answer`: the app's handlers, when the table has handler routes (PROXY
+ * lines): served by a fallback on a Unix socket beside the table.
  */
-export async function listenOnTable(text: string, port: number, options: CServerListenOptions, lines: readonly string[]): Promise<RunningCServer> {
+export async function listenOnTable(text: string, port: number, options: CServerListenOptions, lines: readonly string[], answer: FallbackAnswer | null = null): Promise<RunningCServer> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
   const hostname = options.hostname ?? "127.0.0.1";
   const extra = flags(options);  // before anything is created, so a bad option leaves nothing behind
@@ -141,16 +187,32 @@ export async function listenOnTable(text: string, port: number, options: CServer
     throw error;
   }
   const args = ["--config", table, "--port", String(port), "--host", hostname, ...extra];
-  return start(binary, args, { port, hostname, dir, table, lines });
+  let fallback: StartedFallback | null = null;
+  if (answer !== null) {
+    // Started first, so that the first requests find it.
+    const socket = join(dir, "fallback.sock");
+    try {
+      fallback = options.fallback === undefined ? await fallbackInProcess(answer, socket) : await fallbackProcess(options.fallback, socket, table);
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    args.push("--fallback", `unix:${socket}`);
+  }
+  return start(binary, args, { port, hostname, dir, table, lines, fallback });
 }
 
 function flags(options: CServerListenOptions): string[] {
   const out: string[] = [];
-  const threads = options.threads;
-  if (threads !== undefined) {
-    if (!Number.isSafeInteger(threads) || threads < 1) throw new RangeError(`--threads must be a positive integer, got ${threads}`);
-    out.push("--threads", String(threads));
-  }
+  const positive = (flag: string, value: number | undefined) => {
+    if (value === undefined) return;
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${flag} must be a positive integer, got ${value}`);
+    out.push(flag, String(value));
+  };
+  positive("--threads", options.threads);
+  positive("--fallback-timeout-ms", options.fallbackTimeoutMs);
+  positive("--fallback-max-inflight", options.fallbackMaxInflight);
+  positive("--fallback-max-response-bytes", options.fallbackMaxResponseBytes);
   // Checked here with the ranges the server takes, so a bad value is an
   // error before any process starts; only the limits given are passed on.
   const limits = limitsOf(options);
@@ -165,13 +227,18 @@ interface StartContext {
   table: string;
   /** What each line of the table is, for errors. */
   lines: readonly string[];
+  /** The fallback of the handler routes, already listening (null: none). */
+  fallback: StartedFallback | null;
 }
 
 async function start(binary: string, args: string[], context: StartContext): Promise<RunningCServer> {
   // The temporary table goes with the process (also when this process exits first).
   const server = HotpathProcess.spawn({ binary, args, cleanup: () => rmSync(context.dir, { recursive: true, force: true }) });
+  const fallback = context.fallback;
   const stop = async (): Promise<void> => {
+    // The server first: it drains, handler routes included, through the fallback.
     await server.stop(STOP_GRACE_MS);
+    await fallback?.close();
   };
   // Named in every start error: the server's own message may not say it.
   const host = context.hostname.includes(":") && !context.hostname.startsWith("[") ? `[${context.hostname}]` : context.hostname;
@@ -187,7 +254,17 @@ async function start(binary: string, args: string[], context: StartContext): Pro
     // From now on the server's messages (a failed SIGHUP reload, say) go to
     // our stderr, and its stdout is drained so a full pipe never blocks it.
     server.forwardOutput();
-    return { port: context.port !== 0 ? context.port : started.port, pid: server.pid!, stop };
+    return {
+      port: context.port !== 0 ? context.port : started.port,
+      pid: server.pid!,
+      get fallbackPid() {
+        return fallback?.pid;
+      },
+      get fallbackRestarts() {
+        return fallback?.restarts ?? 0;
+      },
+      stop,
+    };
   } catch (error) {
     await stop();
     if (!(error instanceof LaunchError)) throw error;

@@ -6,9 +6,13 @@
  *
  * - "bun", "node": a HotpathServer whose listen uses Bun.serve or node:http.
  * - "c": declarative routes and route-table directives (cors(), header(),
- *   requireHeader()); function handlers and other middleware throw when
- *   added; listen starts hotpath-server on toRouteTable's table (CServer's
- *   launcher). Its fetch is the TypeScript router, with the same answers.
+ *   requireHeader()) answered by hotpath-server; function handlers, and
+ *   routes under a group's JavaScript middleware, are handler routes its
+ *   fallback answers (in this process, or in a supervised child with
+ *   `listen(port, { fallback: { module } })`); app-wide JavaScript
+ *   middleware and notFound() throw when added (the server answers 404 and
+ *   405 itself). listen starts hotpath-server (CServer's launcher). Its
+ *   fetch is the TypeScript router, with the same answers.
  * - "wasm": fetch is router.wasm's fast ABI (createFastWasmFetch) on the
  *   app's table: the core answers declarative routes and directives,
  *   function handlers and JavaScript middleware run around it as on
@@ -18,10 +22,11 @@ import type { CServerListenOptions, RunningCServer } from "../c.js";
 import type { RouteMethod } from "../routing/methods.js";
 import type { LruCacheOptions } from "../lru-cache.js";
 import type { Reply } from "../reply.js";
-import { toTableLine } from "../route-table-writer.js";
+import { proxyLine, toTableLine } from "../route-table-writer.js";
 import { createWasmHost, type FastWasmFetch, type WasmHostHooks } from "../wasm/fast-fetch.js";
 import { HotpathServer, type RouteTarget } from "./app.js";
 import { listen } from "./listen.js";
+import { fallbackAnswer } from "./fallback-answer.js";
 import { directiveInfo } from "./middleware/directive.js";
 import type { AppModel } from "./model.js";
 import type { Layer } from "./prefix.js";
@@ -70,15 +75,15 @@ class RuntimeServer extends HotpathServer {
 
 /**
  * The native server (hotpath-server): routes and directives a table can
- * hold, and nothing else, refused when added so the error points at the
- * call. Function handlers wait for hotpath-server's JavaScript fallback.
+ * hold, handler routes for its JavaScript fallback, and nothing else,
+ * refused when added so the error points at the call.
  */
 export class HotpathCServer extends HotpathServer {
   protected readonly where = "the native server (adapter \"c\")";
 
   override use(pathOrFn: string | Middleware, maybeFn?: Middleware): this {
     if (typeof pathOrFn === "string") throw new TypeError(`use(${JSON.stringify(pathOrFn)}, ...): middleware under a path cannot run on ${this.where}: a table's directives apply to every request`);
-    this.#checkDirective(pathOrFn, "use", false);
+    this.#checkDirective(pathOrFn, "use");
     return super.use(pathOrFn as Middleware);
   }
 
@@ -87,36 +92,43 @@ export class HotpathCServer extends HotpathServer {
   }
 
   protected override checkRoute(method: RouteMethod, path: string, target: RouteTarget, layers: readonly Layer[]): void {
-    // CServer's own words (adapters/c.ts), so both entry points say the same.
-    if (typeof target === "function") {
+    // A group's JavaScript middleware runs in the fallback around its
+    // routes (each becomes a handler route); its directives go in the table.
+    let javascript = typeof target === "function";
+    // (One the table cannot hold, such as cors() in a group, runs there as JavaScript.)
+    for (const layer of layers) {
+      const info = directiveInfo(layer.fn);
+      if (info === null || layer.prefix !== null || info.directive === null || info.directive.kind === "cors") javascript = true;
+    }
+    if (javascript) proxyLine(method, path);
+    else toTableLine(method, path, target as Reply);  // what the table cannot say fails here, naming the route
+  }
+
+  #checkDirective(fn: unknown, where: string): void {
+    const info = typeof fn === "function" ? directiveInfo(fn as Middleware) : null;
+    if (info === null) {
       throw new TypeError(
-        `route ${method} ${JSON.stringify(path)}: function handlers are not supported by the native server yet ` +
-          "(a later feature); answer with a reply helper: text(), json(), html(), template() or jsonTemplate()",
+        `${where}: app-wide JavaScript middleware cannot run on ${this.where}, which answers 404 and 405 itself; ` +
+          "it runs route-table directives (cors(), header(), requireHeader()), and a group's middleware around the group's routes",
       );
     }
-    for (const layer of layers) {
-      if (layer.prefix !== null) throw new TypeError(`route ${method} ${JSON.stringify(path)}: middleware under a path cannot run on ${this.where}`);
-      this.#checkDirective(layer.fn, `route ${method} ${JSON.stringify(path)}`, true);
-    }
-    toTableLine(method, path, target as Reply);  // what the table cannot say fails here, naming the route
-  }
-
-  #checkDirective(fn: unknown, where: string, route: boolean): void {
-    const info = typeof fn === "function" ? directiveInfo(fn as Middleware) : null;
-    if (info === null) throw new TypeError(`${where}: JavaScript middleware cannot run on ${this.where}; it runs route-table directives: cors(), header(), requireHeader()`);
     if (info.directive === null) throw new TypeError(`${where}: ${info.name}: ${info.problem}`);
-    if (route && info.directive.kind === "cors") throw new TypeError(`${where}: cors() in a group: a table's CORS is table-wide (use app.use(cors()))`);
   }
 
-  /** Starts build/hotpath-server on this app's route table (CServer's launcher). */
+  /**
+   * Starts build/hotpath-server on this app's route table (CServer's
+   * launcher); its handler routes are answered by this app's handlers
+   * through the server's fallback.
+   */
   override async listen(port: number, options: CServerListenOptions = {}): Promise<RunningCServer> {
-    const table = routeTableOf(HotpathServer.definition(this), "table");  // checks again: nothing the table cannot say
+    const table = routeTableOf(HotpathServer.definition(this), "fallback");  // checks again: nothing the table cannot say
     // A computed specifier: bundlers then leave c.js (node:child_process and
     // friends) out of a Worker bundle that imports this entry.
     const launcher = "../c.js";
     const { listenOnTable } = (await import(/* @vite-ignore */ launcher)) as typeof import("../c.js");
     const lines = table.split("\n").map((line) => line.replace(/\t/g, " ").slice(0, 80));
-    return listenOnTable(table, port, options, lines);
+    const handlers = /^PROXY\t/m.test(table);
+    return listenOnTable(table, port, options, lines, handlers ? fallbackAnswer(this) : null);
   }
 }
 

@@ -226,6 +226,32 @@ process.on("SIGTERM", () => server.stop().then(() => process.exit(0)));
     }
   }, 320_000);
 
+  it("Hotpath({ adapter: \"c\" }) with a handler and middleware: hotpath-server answers, the handler runs in a supervised child", async () => {
+    writeFileSync(join(work, "app", "c-app.mjs"), `import { Hotpath, HotpathServer, header, template } from "@hotpath/server";
+export default Hotpath({ adapter: "c" })
+  .use(header("x-app", "pkg"))
+  .get("/hello/:name", template("hello {name}"))
+  .get("/dyn/:name", (c) => c.text("dyn " + c.params.name + " " + process.pid))
+  .route("/api", new HotpathServer().use(async (c, next) => { await next(); c.header("x-mw", "1"); }).get("/x", (c) => c.json({ ok: true })));
+`);
+    writeFileSync(join(work, "app", "c-serve.mjs"), `import app from "./c-app.mjs";
+const server = await app.listen(Number(process.env.PORT), { threads: 1, fallback: { module: new URL("./c-app.mjs", import.meta.url) } });
+console.log("fallback", server.fallbackPid);
+process.on("SIGTERM", () => server.stop().then(() => process.exit(0)));
+`);
+    const port = await freePort();
+    const server = await serve(process.execPath, ["c-serve.mjs"], {
+      cwd: join(work, "app"), env: { HOTPATH_CACHE_DIR: serverCache, HOTPATH_SERVER_BINARY: undefined, PORT: String(port) }, url: `http://127.0.0.1:${port}/hello/c`, body: "hello c", timeoutMs: 300_000,
+    });
+    running.push(server);
+    const fallback = Number(/fallback (\d+)/.exec(server.output())![1]);
+    const dyn = await fetch(`http://127.0.0.1:${port}/dyn/a`);
+    expect([dyn.status, await dyn.text(), dyn.headers.get("x-app"), dyn.headers.get("server")]).toEqual([200, `dyn a ${fallback}`, "pkg", "hotpath"]);
+    const api = await fetch(`http://127.0.0.1:${port}/api/x`);
+    expect([api.status, await api.text(), api.headers.get("x-mw"), api.headers.get("x-app")]).toEqual([200, '{"ok":true}', "1", "pkg"]);
+    expect(await server.stop()).toBe(0);
+  }, 320_000);
+
   it("CServer without a compiler names what to install", async () => {
     const failed = await run(process.execPath, ["c.mjs"], {
       cwd: join(work, "app"), env: { PORT: String(await freePort()), HOTPATH_CACHE_DIR: join(work, "empty-cache"), CXX: "no-such-c++", HOTPATH_SERVER_BINARY: undefined },

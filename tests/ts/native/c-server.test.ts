@@ -35,14 +35,12 @@ function isRunning(pid: number): boolean {
 }
 
 describe("CServer before any process starts", () => {
-  it("refuses function handlers: the native server cannot run them yet", () => {
-    const app = new CServer();
-    // @ts-expect-error: a function is not a reply
-    expect(() => app.get("/", () => new Response("ok"))).toThrow(TypeError);
-    // @ts-expect-error: a function is not a reply
-    expect(() => app.post("/x", async () => "ok")).toThrow(/function handlers are not supported by the native server yet.*reply helper/);
+  it("takes function handlers as handler routes (PROXY lines), and refuses what is neither", () => {
+    const app = new CServer().get("/", text("ok")).post("/x", async () => new Response("ok"));
+    expect(app.routeTable()).toBe("GET\t/\t200\ttext/plain; charset=utf-8\tok\nPROXY\tPOST\t/x\n");
     // @ts-expect-error: a plain object is not a reply
-    expect(() => app.get("/", { body: "ok" })).toThrow(/expected a reply made by text\(\)/);
+    expect(() => app.get("/", { body: "ok" })).toThrow(/expected a handler function or a reply made by text\(\)/);
+    expect(() => app.get("/a b", () => new Response("x"))).toThrow('route GET "/a b"');
   });
 
   it("checks each route when it is added, naming it", () => {

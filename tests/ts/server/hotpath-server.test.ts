@@ -795,25 +795,21 @@ describe("Hotpath({ adapter })", () => {
     }
   });
 
-  it("c: refuses function handlers with CServer's error, and middleware other than directives", () => {
+  it("c: takes function handlers and a group's JavaScript middleware (handler routes), refuses app-wide JavaScript middleware", () => {
     const app = Hotpath({ adapter: "c" });
-    let cServerMessage = "";
-    try {
-      new CServer().get("/x", (() => new Response("x")) as never);
-    } catch (error) {
-      cServerMessage = (error as Error).message;
-    }
-    expect(cServerMessage).toMatch(/function handlers are not supported/);
-    expect(() => app.get("/x", () => new Response("x"))).toThrow(cServerMessage);
-    // Route-table directives are the native server's; other middleware is refused when added.
+    app.get("/x", () => new Response("x"));
+    new CServer().get("/x", () => new Response("x"));
+    // Route-table directives are the native server's; app-wide JavaScript middleware is refused when added.
     app.use(cors()).use(header("x-app", "demo"));
-    expect(() => app.use(async (_c, next) => next())).toThrow(/JavaScript middleware cannot run on the native server/);
+    expect(() => app.use(async (_c, next) => next())).toThrow(/app-wide JavaScript middleware cannot run on the native server/);
     expect(() => app.use("/api", header("a", "b"))).toThrow(/under a path cannot run/);
     expect(() => app.use(cors({ exposeHeaders: ["x"] }))).toThrow(/exposeHeaders/);
+    expect(() => app.notFound(() => new Response("no"))).toThrow(/answers 404 itself/);
     expect(() => app.get("/b", text("{nope}"))).toThrow(/the body contains \{nope\}/);
+    expect(() => app.get("/c d", () => new Response("x"))).toThrow('route GET "/c d"');
     app.route("/g", new HotpathServer().use(requireHeader("x-key", "k")).get("/", text("x")));
-    expect(() => app.route("/h", new HotpathServer().use(cors()).get("/", text("x")))).toThrow(/CORS is table-wide/);
-    expect(() => app.route("/j", new HotpathServer().use(async (_c, next) => next()).get("/", text("x")))).toThrow(/JavaScript middleware/);
+    app.route("/h", new HotpathServer().use(cors()).get("/", text("x")));
+    app.route("/j", new HotpathServer().use(async (_c, next) => next()).get("/", text("x")));
     expect(() => new CServer().use(async (_c, next) => next())).toThrow(/route-table directives only/);
   });
 
