@@ -4,13 +4,13 @@
 // serves it, through bench/run.mjs once per route kind:
 //   table route    GET /hello/rai   -> "hello rai"
 //   handler route  GET /users/7     -> {"id":"7"}
-// Targets: MIXED_TARGETS (default mixed-fast,mixed-fast-node,mixed-wasm,mixed-hono,mixed-hono-bun);
+// Targets: MIXED_TARGETS (default mixed-fast,mixed-fast-node,mixed-wasm,mixed-c,mixed-c-bun,mixed-hono,mixed-hono-bun);
 // every other bench:run variable (WRK_DURATION, BENCH_REPEAT, PIN, ...) passes through.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const targets = process.env.MIXED_TARGETS ?? "mixed-fast,mixed-fast-node,mixed-wasm,mixed-hono,mixed-hono-bun";
+const targets = process.env.MIXED_TARGETS ?? "mixed-fast,mixed-fast-node,mixed-wasm,mixed-c,mixed-c-bun,mixed-hono,mixed-hono-bun";
 const kinds = [
   { name: "table route", path: "/hello/rai", expect: "hello rai" },
   { name: "handler route", path: "/users/7", expect: '{"id":"7"}' },

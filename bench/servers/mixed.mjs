@@ -6,18 +6,27 @@
 //   wasm     Hotpath({ adapter: "wasm" }) on build/router.wasm: the core answers
 //            the table route and the directive, the handler runs in JavaScript
 //            (target `mixed-wasm`, under Bun)
+//   c        Hotpath({ adapter: "c" }): hotpath-server (HOTPATH_SERVER_BINARY,
+//            FAST_SERVER_C_THREADS threads) answers the table route and the
+//            directive, and forwards the handler route to this process's
+//            handler through its fallback (targets `mixed-c` on Node,
+//            `mixed-c-bun` on Bun; the CPU of both processes is counted)
 // Routes: GET /hello/:name -> "hello NAME" (table), GET /users/:id -> {"id":"ID"}
 // (handler); both with x-powered-by: hotpath.
 import { readFileSync } from "node:fs";
 
 import { Hotpath, HotpathServer, header, template } from "../../dist/adapters/index.js";
 
+const adapter = process.env.MIXED_ADAPTER;
 const app =
-  process.env.MIXED_ADAPTER === "wasm"
+  adapter === "wasm"
     ? Hotpath({ adapter: "wasm", module: readFileSync(new URL("../../build/router.wasm", import.meta.url)) })
-    : new HotpathServer();
+    : adapter === "c"
+      ? Hotpath({ adapter: "c" })
+      : new HotpathServer();
 app.use(header("x-powered-by", "hotpath"));
 app.get("/hello/:name", template("hello {name}"));
 app.get("/users/:id", (c) => c.json({ id: c.params.id }));
-await app.listen(Number(process.env.PORT ?? 3000), { hostname: "127.0.0.1" });
+const threads = Number(process.env.FAST_SERVER_C_THREADS ?? 1);
+await app.listen(Number(process.env.PORT ?? 3000), { hostname: "127.0.0.1", ...(adapter === "c" ? { threads, binary: process.env.HOTPATH_SERVER_BINARY } : {}) });
 console.log(`mixed listening on 127.0.0.1:${process.env.PORT ?? 3000}`);

@@ -184,6 +184,31 @@ export const TARGETS = [
     prepare: (ctx) => ({ argv: [ctx.bun, join(ctx.root, "bench/servers/mixed.mjs")], env: { PORT: String(ctx.port), MIXED_ADAPTER: "wasm" } }),
   },
   {
+    name: "mixed-c",
+    description: "the mixed app on Hotpath({ adapter: \"c\" }) under Node: hotpath-server answers the table route and the directive, its fallback in the Node process the handler (bench/servers/mixed.mjs; CPU of both processes)",
+    needs: (ctx) => [
+      ...(executable(ctx.hotpathServer) ? [] : [`${ctx.hotpathServer} is missing or not executable: run 'make native'`]),
+      ...need.dist(ctx),
+    ],
+    prepare: (ctx) => ({
+      argv: [process.execPath, join(ctx.root, "bench/servers/mixed.mjs")],
+      env: { PORT: String(ctx.port), MIXED_ADAPTER: "c", FAST_SERVER_C_THREADS: String(ctx.cThreads), HOTPATH_SERVER_BINARY: ctx.hotpathServer },
+    }),
+  },
+  {
+    name: "mixed-c-bun",
+    description: "mixed-c with the fallback on Bun (bench/servers/mixed.mjs under bun)",
+    needs: (ctx) => [
+      ...(executable(ctx.hotpathServer) ? [] : [`${ctx.hotpathServer} is missing or not executable: run 'make native'`]),
+      ...need.bun(ctx),
+      ...need.dist(ctx),
+    ],
+    prepare: (ctx) => ({
+      argv: [ctx.bun, join(ctx.root, "bench/servers/mixed.mjs")],
+      env: { PORT: String(ctx.port), MIXED_ADAPTER: "c", FAST_SERVER_C_THREADS: String(ctx.cThreads), HOTPATH_SERVER_BINARY: ctx.hotpathServer },
+    }),
+  },
+  {
     name: "mixed-hono",
     description: "the mixed app on Hono, Node via @hono/node-server (bench/servers/mixed-hono.mjs)",
     needs: (ctx) => [...need.module(ctx, "hono"), ...need.module(ctx, "@hono/node-server")],

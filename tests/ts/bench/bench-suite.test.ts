@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 import { root } from "../support/node-files.js";
 
-const TARGETS = ["c-core", "c-core-fallback", "c-core-fallback-bun", "handler-node", "handler-bun", "fast-dyn-node", "fast-dyn-bun", "nginx", "hono", "hono-bun", "fast", "fast-node", "bun-raw", "wasm", "wasm-cluster", "workerd", "wrangler-dev"];
+const TARGETS = ["c-core", "c-core-fallback", "c-core-fallback-bun", "handler-node", "handler-bun", "fast-dyn-node", "fast-dyn-bun", "mixed-c", "mixed-c-bun", "nginx", "hono", "hono-bun", "fast", "fast-node", "bun-raw", "wasm", "wasm-cluster", "workerd", "wrangler-dev"];
 const hasWrk = spawnSync("wrk", ["-v"]).error === undefined;
 if (!hasWrk) console.warn("bench-suite.test.ts: wrk is not installed (make bootstrap-bench): the suite's runs are skipped");
 
