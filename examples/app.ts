@@ -23,7 +23,11 @@ export function address(): { port: number; hostname: string } {
 
 /** Stops the server on Ctrl-C or SIGTERM, then exits 0. */
 export function stopOnSignal(server: { stop(): Promise<void> }): void {
-  const stop = () => void server.stop().then(() => process.exit(0));
+  const stop = () =>
+    void server.stop().then(() => {
+      console.log("stopped");
+      process.exit(0);
+    });
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }

@@ -37,7 +37,11 @@ describe("the original README's commands", () => {
     expect(dev.output()).toContain(`HotpathServer on Bun.serve listening on http://127.0.0.1:${port}/`);
     const json = await fetch(`http://127.0.0.1:${port}/json`);
     expect([json.headers.get("content-type"), await json.json()]).toEqual(["application/json; charset=utf-8", { ok: true }]);
-    expect(await dev.stop()).toBe(0);
+    // SIGTERM to `bun run` alone, which passes it to the app: signalled with
+    // its whole group, the wrapper itself dies of it now and then (4 of 12
+    // runs here) and takes the app with it, before the app's clean stop.
+    expect(await dev.stop({ group: false })).toBe(0);
+    expect(dev.output()).toMatch(/\nstopped\n$/);
   });
 
   it("FAST_SERVER_C_THREADS=3 bun run dev:c: the same routes on hotpath-server, with 3 threads", async () => {

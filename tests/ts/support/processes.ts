@@ -61,8 +61,13 @@ export interface Served {
   readonly child: ChildProcess;
   /** stdout and stderr so far. */
   output(): string;
-  /** SIGTERM to the group, SIGKILL after 10 s; resolves with the exit code (null after a signal). */
-  stop(): Promise<number | null>;
+  /**
+   * SIGTERM to the group (`group: false`: to the process alone, which
+   * passes it on: bun run), SIGKILL to the group after 10 s; resolves with
+   * the exit code (null after a signal) once every process of the group has
+   * closed its output.
+   */
+  stop(options?: { group?: boolean }): Promise<number | null>;
 }
 
 export interface ServeOptions extends RunOptions {
@@ -77,18 +82,22 @@ export async function serve(command: string, args: string[], options: ServeOptio
   child.stdout!.on("data", (d: Buffer) => (output += d));
   child.stderr!.on("data", (d: Buffer) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // "close": the pipes are closed by every process that holds them, what it
+  // started included (bun run's script), so the output is all there.
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const served: Served = {
     child,
     output: () => output,
-    stop: async () => {
+    stop: async (options = {}) => {
       if (child.exitCode === null && child.signalCode === null) {
-        kill(child, "SIGTERM");
-        const timer = setTimeout(() => kill(child, "SIGKILL"), 10_000);
-        const code = await exited;
-        clearTimeout(timer);
-        return code;
+        if (options.group === false) child.kill("SIGTERM");
+        else kill(child, "SIGTERM");
       }
-      return exited;
+      const timer = setTimeout(() => kill(child, "SIGKILL"), 10_000);
+      const code = await exited;
+      await closed;
+      clearTimeout(timer);
+      return code;
     },
   };
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
