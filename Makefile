@@ -96,7 +96,8 @@ test-asan: deps wasm $(ASAN_BUILD)/CMakeCache.txt
 	  ASAN_OPTIONS=detect_leaks=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/asan \
 	  UBSAN_OPTIONS=print_stacktrace=1:log_path=$(CURDIR)/$(ASAN_BUILD)/reports/ubsan \
 	  npx vitest run tests/ts/native/http.test.ts tests/ts/native/vectors.test.ts tests/ts/native/c-server.test.ts \
-	    tests/ts/native/reload.test.ts tests/ts/native/directive-vectors.test.ts tests/ts/native/fallback.test.ts
+	    tests/ts/native/reload.test.ts tests/ts/native/directive-vectors.test.ts tests/ts/native/fallback.test.ts \
+	    tests/ts/native/c-handlers.test.ts
 	@if [ -n "$$(ls -A $(ASAN_BUILD)/reports)" ]; then cat $(ASAN_BUILD)/reports/*; echo "sanitizer reports above"; exit 1; fi
 	@echo "hotpath-server under ASan+UBSan: no sanitizer reports"
 

@@ -14,7 +14,8 @@ import { httpFetch } from "../support/http-client.js";
 import { root } from "../support/node-files.js";
 import { exchange, sleep } from "../support/raw-client.js";
 
-const binary = `${root}build/hotpath-server`;
+// The server CServer starts: HOTPATH_SERVER_BINARY when set (make test-asan sets its ASan build).
+const binary = process.env["HOTPATH_SERVER_BINARY"] || `${root}build/hotpath-server`;
 const appModule = `${root}tests/fallback/c-app.mjs`;
 const distBuilt = existsSync(`${root}dist/adapters/fallback/child.js`) && distProblem() === null;
 const skip = !existsSync(binary) || !distBuilt;
