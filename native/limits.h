@@ -31,6 +31,15 @@ constexpr uint32_t kMaxQueuedAnswers = 64;
 // Decoded parameter values: match_request needs min(target, 8192) bytes.
 constexpr uint32_t kParamScratchBytes = kMaxTargetLength;
 
+// ---- listening (listener.cpp) ----
+
+// The accept queue asked of listen(): a burst of new connections (wrk -c1000,
+// a load balancer's reconnects) waits there instead of having its SYNs
+// dropped and retried seconds later. The kernel caps it at
+// net.core.somaxconn (4096 on Debian 12). HotpathServer's node:http listener
+// asks for the same (adapters/server/limits.ts, LISTEN_BACKLOG).
+constexpr int kListenBacklog = 4096;
+
 // ---- the event loop (EventLoop) ----
 
 // One read() into the loop's buffer; a request head parsed from it needs

@@ -1,5 +1,7 @@
 #include "listener.h"
 
+#include "limits.h"
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -48,7 +50,7 @@ int open_socket(const sockaddr* addr, socklen_t length, bool reuse_port, bool li
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (reuse_port) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
   if (addr->sa_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  if (bind(fd, addr, length) != 0 || (listen_now && listen(fd, 4096) != 0)) {
+  if (bind(fd, addr, length) != 0 || (listen_now && listen(fd, kListenBacklog) != 0)) {
     const char* what = errno == EADDRINUSE ? "address already in use" : std::strerror(errno);
     uint16_t port = addr->sa_family == AF_INET ? ntohs(reinterpret_cast<const sockaddr_in*>(addr)->sin_port)
                                                : ntohs(reinterpret_cast<const sockaddr_in6*>(addr)->sin6_port);

@@ -24,6 +24,13 @@ export interface ServerLimits {
 export type LimitName = keyof ServerLimits;
 
 /** hotpath-server's defaults (native/server_config.h, native/limits.h). */
+/**
+ * The accept queue the node:http listener asks of listen(), as hotpath-server
+ * does (native/limits.h, kListenBacklog): Node's own default, 511, drops the
+ * SYNs of a burst of connections, which then wait seconds for their retry.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   maxConnections: 10_000,
   maxHeaderBytes: 16_384,

@@ -14,7 +14,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { errorResponse, internalError } from "../answer/errors.js";
 import type { Answer } from "../answer/head.js";
 import { writeAnswer } from "../answer/node.js";
-import type { ServerLimits } from "./limits.js";
+import { LISTEN_BACKLOG, type ServerLimits } from "./limits.js";
 import { admitRequest, drain, guardServer, nodeServerOptions, refuse, RequestBody } from "./node-strict.js";
 import { HAS_BODY } from "./strict-request.js";
 import type { BunHandler } from "./bun-types.js";
@@ -58,7 +58,7 @@ export async function listenNode(
   guardServer(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen({ port, host: hostname, ...(reusePort ? { reusePort } : {}) }, () => {
+    server.listen({ port, host: hostname, backlog: LISTEN_BACKLOG, ...(reusePort ? { reusePort } : {}) }, () => {
       server.off("error", reject);
       resolve();
     });

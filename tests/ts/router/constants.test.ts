@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../../../adapters/routing/answer.js";
 import * as limits from "../../../adapters/routing/limits.js";
 import { ALLOW_ORDER, OTHER_METHOD, ROUTE_METHODS, allowText, methodCode } from "../../../adapters/routing/methods.js";
+import { LISTEN_BACKLOG } from "../../../adapters/server/limits.js";
 import { root } from "../support/node-files.js";
 
 function sources(folder: string, ext: RegExp): string {
@@ -104,5 +105,12 @@ describe("the router's own answers are the core's", () => {
 
   it("the Wasm ABI's 500 body is the same text", () => {
     expect(sources("abi", /\.(h|cpp)$/)).toContain(`"${ERROR_BODIES[500]}"`);
+  });
+});
+
+describe("the listeners' accept queue is hotpath-server's", () => {
+  it("LISTEN_BACKLOG is native/limits.h's kListenBacklog", () => {
+    const found = /constexpr\s+int\s+kListenBacklog\s*=\s*(\d+)\s*;/.exec(readFileSync(`${root}native/limits.h`, "utf8"));
+    expect(Number(found?.[1])).toBe(LISTEN_BACKLOG);
   });
 });
