@@ -182,6 +182,15 @@ export default { fetch: (request: Request) => app.fetch(request) };
   }, 180_000);
 });
 
+// The server answers as soon as it listens; the script prints its line once
+// listen() has resolved, a moment later.
+async function printed(server: Served, line: RegExp): Promise<RegExpExecArray> {
+  for (let i = 0; i < 100 && !line.test(server.output()); ++i) await new Promise((r) => setTimeout(r, 50));
+  const found = line.exec(server.output());
+  if (found === null) throw new Error(`no line ${line} in:\n${server.output()}`);
+  return found;
+}
+
 describe("HotpathServer and CServer from the package", () => {
   const script = `import { HotpathServer, text, template } from "@hotpath/server";
 const app = new HotpathServer().get("/", text("ok")).get("/hello/:name", template("hello {name}")).get("/rt", (c) => c.text(typeof Bun === "undefined" ? "node" : "bun"));
@@ -212,7 +221,7 @@ process.on("SIGTERM", () => server.stop().then(() => process.exit(0)));
       const server = await serve(process.execPath, ["c.mjs"], { cwd: join(work, "app"), env: { ...env, PORT: String(port) }, url: `http://127.0.0.1:${port}/hello/c`, body: "hello c", timeoutMs: 300_000 });
       running.push(server);
       expect((await fetch(`http://127.0.0.1:${port}/`)).headers.get("server")).toBe("hotpath");
-      const pid = Number(/pid (\d+)/.exec(server.output())![1]);
+      const pid = Number((await printed(server, /pid (\d+)/))[1]);
       const binary = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]!;
       expect(binary.startsWith(join(serverCache, "hotpath-server-"))).toBe(true);
       if (first) {
@@ -244,7 +253,7 @@ process.on("SIGTERM", () => server.stop().then(() => process.exit(0)));
       cwd: join(work, "app"), env: { HOTPATH_CACHE_DIR: serverCache, HOTPATH_SERVER_BINARY: undefined, PORT: String(port) }, url: `http://127.0.0.1:${port}/hello/c`, body: "hello c", timeoutMs: 300_000,
     });
     running.push(server);
-    const fallback = Number(/fallback (\d+)/.exec(server.output())![1]);
+    const fallback = Number((await printed(server, /fallback (\d+)/))[1]);
     const dyn = await fetch(`http://127.0.0.1:${port}/dyn/a`);
     expect([dyn.status, await dyn.text(), dyn.headers.get("x-app"), dyn.headers.get("server")]).toEqual([200, `dyn a ${fallback}`, "pkg", "hotpath"]);
     const api = await fetch(`http://127.0.0.1:${port}/api/x`);
