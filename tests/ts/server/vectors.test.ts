@@ -69,69 +69,36 @@ async function overHttp(base: string, vectors: RoutingVector[]): Promise<Record<
   return problems;
 }
 
-describe("a real Node server (node:http), every fetchable vector", () => {
-  it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
-    "%s",
-    async (_name, table, vectors) => {
-      const app = HotpathServer.fromRouteTable(table);
-      const server = onBun
-        ? await listen(app.fetch, 0, { hostname: "127.0.0.1" }, "node", HotpathServer.definition(app))
-        : await app.listen(0, { hostname: "127.0.0.1" });
-      try {
-        expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
-      } finally {
-        await server.stop();
-      }
-    },
-  );
-});
+const tables = [...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const);
+// replies: fromRouteTable; handlers: a function handler per route (support/handler-app.ts).
+const MODES = [["replies", "the table's replies"], ["handlers", "a function handler per route"]] as const;
 
-describe("a real Node server with a function handler per route, every fetchable vector", () => {
-  it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
-    "%s",
-    async (_name, table, vectors) => {
-      const app = handlerApp(table);
-      const server = onBun
-        ? await listen(app.fetch, 0, { hostname: "127.0.0.1" }, "node", HotpathServer.definition(app))
-        : await app.listen(0, { hostname: "127.0.0.1" });
-      try {
-        expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
-      } finally {
-        await server.stop();
-      }
-    },
-  );
+describe.each(MODES)("a real Node server (node:http), %s (%s), every fetchable vector", (mode) => {
+  it.each(tables)("%s", async (_name, table, vectors) => {
+    const app = mode === "handlers" ? handlerApp(table) : HotpathServer.fromRouteTable(table);
+    const server = onBun
+      ? await listen(app.fetch, 0, { hostname: "127.0.0.1" }, "node", HotpathServer.definition(app))
+      : await app.listen(0, { hostname: "127.0.0.1" });
+    try {
+      expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
+    } finally {
+      await server.stop();
+    }
+  });
 });
 
 afterAll(killBunServers);
 
-describe("a real Bun server (Bun.serve), every fetchable vector", () => {
-  it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
-    "%s",
-    async (_name, table, vectors) => {
-      // Bun's own HTTP layer refuses request heads over 16 KB with 431 before
-      // any JavaScript runs; the vectors' 16 KB targets must reach the router
-      // (414), as documented in the README.
-      const server = await startBunServer(table, {}, ["--max-http-header-size=65536"]);
-      try {
-        expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
-      } finally {
-        await server.stop();
-      }
-    },
-  );
-});
-
-describe("a real Bun server with a function handler per route, every fetchable vector", () => {
-  it.each([...byTable.entries()].map(([table, vs], i) => [`table ${i + 1} (${vs.length} vectors)`, table, vs] as const))(
-    "%s",
-    async (_name, table, vectors) => {
-      const server = await startBunServer(table, {}, ["--max-http-header-size=65536"], "handlers");
-      try {
-        expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
-      } finally {
-        await server.stop();
-      }
-    },
-  );
+describe.each(MODES)("a real Bun server (Bun.serve), %s (%s), every fetchable vector", (mode) => {
+  it.each(tables)("%s", async (_name, table, vectors) => {
+    // Bun's own HTTP layer refuses request heads over 16 KB with 431 before
+    // any JavaScript runs; the vectors' 16 KB targets must reach the router
+    // (414), as documented in the README.
+    const server = await startBunServer(table, {}, ["--max-http-header-size=65536"], mode);
+    try {
+      expect(await overHttp(`http://127.0.0.1:${server.port}`, vectors)).toEqual({});
+    } finally {
+      await server.stop();
+    }
+  });
 });
