@@ -161,17 +161,12 @@ void check_table(const RouteTable& t, uint32_t expected_routes, uint32_t lines) 
   (void)sink;
 }
 
-bool is_static_path(Slice path) {
-  for (uint32_t i = 0; i + 1 < path.size; ++i) {
-    if (path.data[i] == '/' && (path.data[i + 1] == ':' || path.data[i + 1] == '*')) return false;
-  }
-  return true;
-}
-
 void check_own_paths_match(const RouteTable& t) {
   std::vector<char> scratch(kMaxTargetLength);
   for (const Route* r = t.first_route; r; r = r->next) {
-    if (r->method_slot == kRouteAny || !is_static_path(r->path)) continue;
+    // A route without captures is static (a raw `:` or `*` anywhere in a
+    // segment starts one: the parser decides, not this test).
+    if (r->method_slot == kRouteAny || r->param_count != 0) continue;
     if (r->kind == kHandlerRoute) continue;
     Match match;
     match_request(t.root, static_cast<RequestMethod>(r->method_slot), r->path.data, r->path.size, scratch.data(),
