@@ -15,6 +15,7 @@ import { errorResponse, internalError } from "../answer/errors.js";
 import type { Answer } from "../answer/head.js";
 import { writeAnswer } from "../answer/node.js";
 import { LISTEN_BACKLOG, type ServerLimits } from "./limits.js";
+import { NodeRequest } from "./node-request.js";
 import { admitRequest, drain, guardServer, nodeServerOptions, refuse, RequestBody } from "./node-strict.js";
 import { HAS_BODY } from "./strict-request.js";
 import type { BunHandler } from "./bun-types.js";
@@ -80,11 +81,12 @@ function nodeHasReusePort(): boolean {
 
 async function serve(fetch: BunHandler, req: IncomingMessage, res: ServerResponse, body: RequestBody | null): Promise<void> {
   let response: Response;
-  const aborted = new AbortController();
-  res.once("close", () => {
-    if (!res.writableFinished) aborted.abort();
-  });
-  const request = toRequest(req, aborted.signal, body);
+  const request = toRequest(req, body);
+  if (request !== null) {
+    res.once("close", () => {
+      if (!res.writableFinished) request.clientGone();
+    });
+  }
   try {
     const answer = request === null ? errorResponse(400, "", req.method === "HEAD") : fetch(request);
     // A body past the limit is refused at once (below), whatever the handler does.
@@ -165,7 +167,7 @@ function hostMakesUrl(host: string): boolean {
 const HOST = /^(?:[A-Za-z0-9._~!$&'()*+,;=%-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?$/;
 
 /** The Request for a raw request; null when it has no usable target or Host (answered 400). */
-function toRequest(req: IncomingMessage, signal: AbortSignal, body: RequestBody | null): Request | null {
+function toRequest(req: IncomingMessage, body: RequestBody | null): NodeRequest | null {
   const target = req.url ?? "";
   const host = req.headers.host || "localhost";  // an empty Host is valid (RFC 9112 3.2)
   let url: string;
@@ -186,10 +188,9 @@ function toRequest(req: IncomingMessage, signal: AbortSignal, body: RequestBody 
   // Fetch allows no body on GET and HEAD; theirs is read and dropped.
   const hasBody = body !== null && method !== "GET" && method !== "HEAD";
   try {
-    return new Request(url, {
+    return new NodeRequest(url, {
       method,
       headers,
-      signal,
       ...(hasBody ? { body: body.stream, duplex: "half" } : {}),
     } as RequestInit);
   } catch {

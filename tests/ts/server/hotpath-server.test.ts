@@ -382,6 +382,58 @@ describe("over the wire (node:http)", () => {
     }
   });
 
+  it("the Request is a Request whose signal aborts when the client goes away before the answer, and never after a whole answer", async () => {
+    // The listener makes the signal only when a handler reads it
+    // (server/node-request.ts); read before or after the client leaves, it
+    // must tell the same.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let abortEvents = 0;
+    const seen: Array<{ path: string; instance: boolean; aborted: boolean; method: string; host: string | null; body?: string }> = [];
+    const probe = new HotpathServer()
+      .get("/wait", async (c) => {
+        c.req.signal.addEventListener("abort", () => abortEvents++);
+        await held;
+        seen.push({ path: "/wait", instance: c.req instanceof Request, aborted: c.req.signal.aborted, method: c.req.method, host: c.req.headers.get("host") });
+        return c.text("late");
+      })
+      .get("/late-read", async (c) => {
+        await held;
+        seen.push({ path: "/late-read", instance: c.req instanceof Request, aborted: c.req.signal.aborted, method: c.req.method, host: c.req.headers.get("host") });
+        return c.text("late");
+      })
+      .post("/done", async (c) => {
+        const body = await c.req.text();
+        seen.push({ path: "/done", instance: c.req instanceof Request, aborted: c.req.signal.aborted, method: c.req.method, host: c.req.headers.get("host"), body });
+        return c.text("ok");
+      });
+    const running = await listen(probe.fetch, 0, { hostname: "127.0.0.1" }, "node", HotpathServer.definition(probe));
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      const whole = await rawHttp(running.port, "POST /done HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nConnection: close\r\n\r\nabcd");
+      expect(whole.endsWith("\r\n\r\nok")).toBe(true);
+      for (const path of ["/wait", "/late-read"]) {
+        const socket = connect(running.port, "127.0.0.1");
+        await new Promise<void>((ready) => socket.once("connect", ready));
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`);
+        await pause(100);
+        socket.destroy();
+      }
+      await pause(100);
+      expect(abortEvents).toBe(1);
+      release();
+      for (let i = 0; i < 100 && seen.length < 3; i++) await pause(20);
+    } finally {
+      await running.stop();
+    }
+    expect(abortEvents).toBe(1);
+    expect(seen).toEqual([
+      { path: "/done", instance: true, aborted: false, method: "POST", host: "t", body: "abcd" },
+      { path: "/wait", instance: true, aborted: true, method: "GET", host: "t" },
+      { path: "/late-read", instance: true, aborted: true, method: "GET", host: "t" },
+    ]);
+  });
+
   it("listen(0) reports the real port; stop() closes it", async () => {
     const other = await new HotpathServer().get("/", text("x")).listen(0, { hostname: "127.0.0.1" });
     expect(other.port).toBeGreaterThan(0);
