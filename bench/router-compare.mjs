@@ -19,10 +19,10 @@
 //   hotpath TypeScript   Router.match (adapters/routing), the default walk,
 //                        and again with { compile: true } (generated code)
 //   hotpath WasmRouter   WasmRouter.route() on a table of the same METHOD and
-//                        PATH lines whose bodies are "i|value|value...", and
-//                        the body read as a string: the route and its
-//                        parameters reach JavaScript the only way the ABI
-//                        gives them (see README, "The matchers side by side")
+//                        PATH lines, then params() when the route has any:
+//                        the route index and the decoded values reach
+//                        JavaScript as the fetch adapters hand them to a
+//                        handler (the parameter record of abi/README.md)
 //   router.wasm raw      route_request alone, static bodies: the floor of the
 //                        Wasm call as WasmRouter makes it, no answer read
 //   find-my-way          find(method, path), and after compile()
@@ -189,27 +189,32 @@ function hotpathTs(s, compile) {
   };
 }
 
-// WasmRouter.route() and the body read as a string: "i|value|value..."
+// WasmRouter.route(), then params() for a route with parameters: the
+// route index and the decoded values as JavaScript strings (what the fetch
+// adapters hand a handler).
 async function hotpathWasm(s) {
   const { instance } = await WebAssembly.instantiate(readFileSync(`${root}build/router.wasm`), {});
   const router = new WasmRouter(instance);
-  router.loadRoutes(s.routes.map((r, i) => `${r.method}\t${r.path}\t200\ttext/plain\t${i}${r.names.map((n) => `|{${n}}`).join("")}`).join("\n"));
-  const decoder = new TextDecoder();
+  router.loadRoutes(s.routes.map((r, i) => `${r.method}\t${r.path}\t200\ttext/plain\t${i}`).join("\n"));
   const { methods, targets } = s;
   const N = targets.length;
+  const names = s.routes.map((r) => r.names);
   return {
-    name: "hotpath WasmRouter.route() + params",
+    name: "hotpath WasmRouter.route() + params()",
     ours: true,
     lookup(i) {
       const answer = router.route(methods[i], targets[i]);
       if (answer.status !== 200) return [-1, []];
-      const [index, ...values] = decoder.decode(answer.body).split("|");
-      return [Number(index), values];
+      const params = answer.paramCount === 0 ? {} : router.params(answer.route);
+      return [answer.route, names[answer.route].map((n) => params[n])];
     },
     rounds(n) {
       let answered = 0;
       for (let r = 0; r < n; r++) {
-        for (let i = 0; i < N; i++) if (decoder.decode(router.route(methods[i], targets[i]).body).length > 0) answered++;
+        for (let i = 0; i < N; i++) {
+          const answer = router.route(methods[i], targets[i]);
+          if (answer.status === 200 && (answer.paramCount === 0 || router.params(answer.route) !== null)) answered++;
+        }
       }
       return answered;
     },

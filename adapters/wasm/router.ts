@@ -113,6 +113,10 @@ export class WasmRouter {
   #needed: string[] = [];
   #fields = new Map<number, WasmHeaderFields>();
   #shapes: (ParamShape | undefined)[] = [];
+  // The target of the last route() when it went in as one byte per char
+  // (ASCII), else null: a parameter the core did not decode is a slice of
+  // the target's bytes, so params() slices this string instead of decoding.
+  #asciiTarget: string | null = null;
   // Runs before the next call reuses the memory that parameter values live in.
   #beforeReuse: (() => void) | null = null;
   readonly #answer = new RecordAnswer(this);
@@ -138,6 +142,7 @@ export class WasmRouter {
   route(method: string, target: string, values: readonly (string | null)[] | null = null): RoutedAnswer {
     if (this.#beforeReuse !== null) this.#reuse();
     const length = this.#writeTarget(target);
+    this.#asciiTarget = length === target.length ? target : null;
     if (this.#needed.length === 0) {
       this.exports.route_request(methodCode(method), this.#input, length);
     } else {
@@ -186,10 +191,18 @@ export class WasmRouter {
     const pairs = record[PARAMS_PTR]! >>> 2;
     const words = this.#words;
     const bytes = this.#bytes;
+    const ascii = this.#asciiTarget;
+    const input = this.#input;
+    const end = ascii === null ? input : input + ascii.length;
     for (let i = 0; i < count; i++) {
       const name = shape.names[i]!;
       if (name === "") continue;  // a bare * is no parameter
-      out[name] = utf8(bytes, words[pairs + 2 * i]!, words[pairs + 2 * i + 1]!);
+      const ptr = words[pairs + 2 * i]!;
+      const length = words[pairs + 2 * i + 1]!;
+      // Inside the target's bytes: undecoded (decoded values live in the
+      // core's scratch buffer), so the same chars as the target's there.
+      if (length === 0) out[name] = "";
+      else out[name] = ptr >= input && ptr + length <= end ? ascii!.slice(ptr - input, ptr - input + length) : utf8(bytes, ptr, length);
     }
     return out;
   }
@@ -368,6 +381,7 @@ export class WasmRouter {
    */
   writeInput(bytes: Uint8Array): [number, number] {
     if (this.#beforeReuse !== null) this.#reuse();
+    this.#asciiTarget = null;  // the input buffer no longer holds it
     const ptr = this.#reserveInput(bytes.length);
     this.memory.set(bytes, ptr);
     return [ptr, bytes.length];

@@ -286,3 +286,38 @@ describe("run-time route tables (load_routes)", () => {
     expect(handlePath("/").status).toBe(404);
   });
 });
+
+describe("WasmRouter.params(): the decoded values, whether the core sliced the target or decoded into its scratch", () => {
+  // Plain values are slices of the target's bytes (params() then slices the
+  // target string); escaped ones are decoded by the core; a target with
+  // non-ASCII chars goes in as UTF-8. Each is compared with the TypeScript
+  // router's parameters for the same table and target.
+  const table = [
+    "PROXY\tGET\t/u/:a/:b",
+    "PROXY\tGET\t/f/:name.:ext",
+    "PROXY\tGET\t/o/:type?",
+    "PROXY\tGET\t/w/*rest",
+    "PROXY\tGET\t/q/:id{[0-9]+}",
+  ].join("\n");
+  const targets = [
+    "/u/x/y", "/u/rai/42?q=1", "/u/a%20b/c", "/u/plain/%C3%A9t%C3%A9", "/u/caf\u00e9/ok", "/u/\u{1F600}/x",
+    "/f/report.pdf", "/f/a%2Eb.txt", "/o", "/o/cat", "/w/", "/w/a/b/c.css", "/w/a%2Fb/%25", "/q/007",
+    `/u/${"a".repeat(4000)}/${"b".repeat(3000)}`,
+  ];
+  it.each(targets)("%s", async (target) => {
+    const { Router } = await import("../../../adapters/routing/router.js");
+    const { parseTable } = await import("../../../adapters/routing/table.js");
+    const ts = new Router<number>();
+    for (const entry of parseTable(table).entries) ts.add({ method: entry.value.method, path: entry.value.path, value: entry.value.index, origin: "" });
+    router.loadRoutes(table);
+    const expected = ts.match("GET", target);
+    expect(expected.kind).toBe("route");
+    const answer = router.route("GET", target);
+    expect(answer.handler).toBe(true);
+    expect({ ...router.params(answer.route) }).toEqual({ ...(expected.kind === "route" ? expected.params : {}) });
+    // The same after the input buffer held something else: nothing stale is sliced.
+    write("GET /x HTTP/1.1\r\n\r\n");
+    const again = router.route("GET", target);
+    expect({ ...router.params(again.route) }).toEqual({ ...(expected.kind === "route" ? expected.params : {}) });
+  });
+});
