@@ -14,6 +14,7 @@ import { freePort } from "../../../adapters/hotpath-process.js";
 import {
   CASE_CONFIGS, CASE_GROUPS, CASE_TABLE, casesOf, GET, post, type AnswerSpec, type CaseConfig, type Http1Case,
 } from "../support/http1-cases.js";
+import { expectConnectionLimit } from "../support/connection-limit.js";
 import { runCase, talk, type Outcome } from "../support/http1-case-runner.js";
 import { completeResponses, countStatusLines, parseAll, show } from "../support/http-responses.js";
 import { exchange, RawClient, sleep, type Bytes } from "../support/raw-client.js";
@@ -299,30 +300,7 @@ describe.skipIf(!serverBuilt)(CASE_GROUPS.TIMEOUTS, () => {
 describe.skipIf(!serverBuilt)("--max-connections 4", () => {
   it("a fifth connection is closed at once without an answer; after one closes, a new one is served", async () => {
     const server = await startServer(mainTable, { flags: ["--max-connections", "4"] });
-    const clients: RawClient[] = [];
-    try {
-      for (const i of range(4)) {
-        const c = await RawClient.connect(server.port);
-        clients.push(c);
-        await c.write(GET(`/hello/m${i}`));
-        expect(await c.waitFor(() => completeResponses(c.data) >= 1, 5_000), `connection ${i}: ${show(c.data)}`).toBe(true);
-      }
-      const fifth = await RawClient.connect(server.port);
-      clients.push(fifth);
-      await fifth.write(GET("/hello/fifth"));
-      expect(await fifth.waitForClose(3_000), "the fifth connection is closed").toBe(true);
-      expect(fifth.data.length, `no answer on the fifth: ${show(fifth.data)}`).toBe(0);
-      clients[0]!.destroy();
-      let served = false;
-      for (let i = 0; i < 30 && !served; ++i) {
-        await sleep(100);
-        const o = await ask(server.port, GET("/hello/again"), [{ status: 200 }], { settleMs: 0, timeoutMs: 1_000 });
-        served = o.responses[0]?.text === "hello again";
-      }
-      expect(served, "a connection is served again once one closed").toBe(true);
-    } finally {
-      for (const c of clients) c.destroy();
-    }
+    await expectConnectionLimit(server.port, 4);
     await server.stop();
   });
 });

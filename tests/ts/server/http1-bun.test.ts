@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 
 import { HotpathServer } from "../../../adapters/index.js";
-import { CASE_TABLE, post } from "../support/http1-cases.js";
+import { CASE_TABLE, chunkedPost, post } from "../support/http1-cases.js";
 import { killBunServers, startBunScript, startBunServer } from "../support/bun-server.js";
 import { root } from "../support/node-files.js";
 import { completeResponses, parseAll, show } from "../support/http-responses.js";
@@ -42,19 +42,14 @@ describe.skipIf(onBun)("HotpathServer on Bun: handlers that read the body", () =
   it("whole within maxBodyBytes; past it Bun answers 413 and closes, and the handler's read fails", async () => {
     const server = await startBunScript([`${root}tests/bun/serve-readers.ts`, JSON.stringify({ maxBodyBytes: 1000 })]);
     try {
-      const chunked = (path: string, sizes: number[]) => [
-        `POST ${path} HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n`,
-        ...sizes.map((n) => `${n.toString(16)}\r\n${"x".repeat(n)}\r\n`),
-        "0\r\n\r\n",
-      ];
       const ask = async (parts: string[]) => {
         const reply = await exchange(server.port, parts, { delayMs: 50, timeoutMs: 3_000, until: (d) => completeResponses(d) >= 1, settleMs: 200 });
         return { statuses: parseAll(reply.data, false, reply.closedByServer).map((r) => r.status), closed: reply.closedByServer };
       };
-      expect(await ask(chunked("/read", [500, 500]))).toEqual({ statuses: [200], closed: false });
-      expect(await ask(chunked("/read", [600, 600]))).toEqual({ statuses: [413], closed: true });
-      expect(await ask(chunked("/stream", [400, 400]))).toEqual({ statuses: [200], closed: false });
-      expect(await ask(chunked("/stream", [600, 600]))).toEqual({ statuses: [413], closed: true });
+      expect(await ask(chunkedPost("/read", [500, 500]))).toEqual({ statuses: [200], closed: false });
+      expect(await ask(chunkedPost("/read", [600, 600]))).toEqual({ statuses: [413], closed: true });
+      expect(await ask(chunkedPost("/stream", [400, 400]))).toEqual({ statuses: [200], closed: false });
+      expect(await ask(chunkedPost("/stream", [600, 600]))).toEqual({ statuses: [413], closed: true });
       const reads = server.output().split("\n").filter((line) => /^(read|stream): /.test(line));
       expect(reads.slice(0, 3)).toEqual(["read: complete 1000", "read: failed", "stream: complete 800"]);
       expect(reads[3]).toMatch(/^stream: failed after (\d+)$/);

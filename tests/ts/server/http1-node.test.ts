@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 
 import { HotpathServer } from "../../../adapters/index.js";
-import { CASE_TABLE, GET, post } from "../support/http1-cases.js";
+import { expectConnectionLimit } from "../support/connection-limit.js";
+import { CASE_TABLE, chunkedPost, GET, post } from "../support/http1-cases.js";
 import { completeResponses, countStatusLines, parseAll, show } from "../support/http-responses.js";
 import { exchange, RawClient, sleep } from "../support/raw-client.js";
 import { onBun } from "../support/runtime.js";
@@ -45,33 +46,7 @@ describe.skipIf(onBun)("HotpathServer on Node (node:http): hotpath-server's sock
 
   it("maxConnections 4: a fifth connection is closed at once without an answer; after one closes, a new one is served", async () => {
     const server = await start({ maxConnections: 4 });
-    const clients: RawClient[] = [];
-    try {
-      for (let i = 0; i < 4; ++i) {
-        const c = await RawClient.connect(server.port);
-        clients.push(c);
-        await c.write(GET(`/hello/m${i}`));
-        expect(await c.waitFor(() => completeResponses(c.data) >= 1, 5_000), `connection ${i}: ${show(c.data)}`).toBe(true);
-      }
-      const fifth = await RawClient.connect(server.port);
-      clients.push(fifth);
-      await fifth.write(GET("/hello/fifth"));
-      expect(await fifth.waitForClose(3_000), "the fifth connection is closed").toBe(true);
-      expect(fifth.data.length, `no answer on the fifth: ${show(fifth.data)}`).toBe(0);
-      clients[0]!.destroy();
-      let served = false;
-      for (let i = 0; i < 30 && !served; ++i) {
-        await sleep(100);
-        const c = await RawClient.connect(server.port);
-        clients.push(c);
-        await c.write(GET("/hello/again"));
-        served = (await c.waitFor(() => completeResponses(c.data) >= 1, 1_000)) && parseAll(c.data, false, false)[0]?.text === "hello again";
-        c.destroy();
-      }
-      expect(served, "a connection is served again once one closed").toBe(true);
-    } finally {
-      for (const c of clients) c.destroy();
-    }
+    await expectConnectionLimit(server.port, 4);
   });
 
   it("stop() drains: what was parsed is answered whole, idle and unfinished connections close, nothing is cut", async () => {
@@ -116,19 +91,14 @@ describe.skipIf(onBun)("HotpathServer on Node (node:http): hotpath-server's sock
       });
     const server = await app.listen(0, { hostname: "127.0.0.1", maxBodyBytes: 1000 });
     running.push(server);
-    const chunked = (path: string, sizes: number[]) => [
-      `POST ${path} HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n`,
-      ...sizes.map((n) => `${n.toString(16)}\r\n${"x".repeat(n)}\r\n`),
-      "0\r\n\r\n",
-    ];
     const ask = async (parts: string[]) => {
       const reply = await exchange(server.port, parts, { delayMs: 50, timeoutMs: 3_000, until: (d) => completeResponses(d) >= 1, settleMs: 200 });
       return { answers: parseAll(reply.data, false, reply.closedByServer).map((r) => `${r.status} ${r.text}`), closed: reply.closedByServer };
     };
-    expect(await ask(chunked("/read", [500, 500]))).toEqual({ answers: ["200 read 1000"], closed: false });
-    expect(await ask(chunked("/read", [600, 600]))).toEqual({ answers: ["413 Content Too Large"], closed: true });
-    expect(await ask(chunked("/stream", [400, 400]))).toEqual({ answers: ["200 streamed 800"], closed: false });
-    expect(await ask(chunked("/stream", [600, 600]))).toEqual({ answers: ["413 Content Too Large"], closed: true });
+    expect(await ask(chunkedPost("/read", [500, 500]))).toEqual({ answers: ["200 read 1000"], closed: false });
+    expect(await ask(chunkedPost("/read", [600, 600]))).toEqual({ answers: ["413 Content Too Large"], closed: true });
+    expect(await ask(chunkedPost("/stream", [400, 400]))).toEqual({ answers: ["200 streamed 800"], closed: false });
+    expect(await ask(chunkedPost("/stream", [600, 600]))).toEqual({ answers: ["413 Content Too Large"], closed: true });
     expect(seen).toEqual(["complete 800", "failed after 600"]);
   });
 

@@ -123,6 +123,12 @@ export const SMUGGLED_MARKER = "smuggled";
 export const post = (headers: string, body = "", version = "1.1") =>
   `POST /submit HTTP/${version}\r\n${version === "1.1" ? "Host: t\r\n" : ""}${headers}\r\n${body}`;
 const chunkOf = (data: string) => `${data.length.toString(16)}\r\n${data}\r\n`;
+/** A chunked POST to `path` as separate writes: the head, one chunk of `n` x's per size, the last chunk. */
+export const chunkedPost = (path: string, sizes: readonly number[]): string[] => [
+  `POST ${path} HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n`,
+  ...sizes.map((n) => chunkOf("x".repeat(n))),
+  "0\r\n\r\n",
+];
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** The option "close" in a Connection value (a case-insensitive list). */
