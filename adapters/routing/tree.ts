@@ -13,6 +13,7 @@
 import { ALLOW_ORDER, HEAD, METHOD_CODE_COUNT, OTHER_METHOD, type RouteMethod } from "./methods.js";
 import { routeMatch, NO_PARAMS, type RouteEntry, type RouteMatch } from "./match.js";
 import { patternBefore, type SegmentPattern } from "./segment.js";
+import { propertyKey } from "./property-key.js";
 
 /** A route in the tree. */
 export interface Route<T> {
@@ -39,7 +40,7 @@ export function newRoute<T>(entry: RouteEntry<T>, names: readonly string[], abse
     fixed = [routeMatch(entry, params, false), routeMatch(entry, params, true)] as const;
   }
   const slots = names.flatMap((name, i) => (name === "" ? [] : [i]));
-  return { entry, names, paramNames: slots.map((i) => names[i]!), paramSlots: slots, absent, nullProto, fixed };
+  return { entry, names, paramNames: slots.map((i) => propertyKey(names[i]!)), paramSlots: slots, absent: absent.map(propertyKey), nullProto, fixed };
 }
 
 /** A params object holding "" for every absent name. */

@@ -2,6 +2,7 @@ import { routerExports, type RouterWasmExports } from "./exports.js";
 import { ERROR_CONTENT_TYPE } from "../routing/answer.js";
 import { ALLOW_ORDER, allowText, methodCode } from "../routing/methods.js";
 import { RouteTableError } from "./route-table-error.js";
+import { propertyKey } from "../routing/property-key.js";
 
 /**
  * What router.wasm answered, read from its response record: the head's
@@ -267,7 +268,7 @@ export class WasmRouter {
 
   #shape(route: number): ParamShape {
     const names: string[] = [];
-    for (let i = 0, n = this.exports.route_param_count(route); i < n; i++) names.push(this.#text(this.exports.route_param_name(route, i)));
+    for (let i = 0, n = this.exports.route_param_count(route); i < n; i++) names.push(propertyKey(this.#text(this.exports.route_param_name(route, i))));
     const shape = { names, nullProto: names.includes("__proto__") };
     this.#shapes[route] = shape;
     return shape;
