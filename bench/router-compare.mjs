@@ -40,7 +40,19 @@
 //   BENCH_SECONDS=1    seconds per router per repeat
 //   BENCH_BUN=0        skip the Bun column
 //   BENCH_TABLES=github,small,constraints,segments
-import { execFileSync } from "node:child_process";
+//   BENCH_TARGETS=fresh  each target its own string, as node:http's parser
+//                        hands req.url; `sliced`: slices of the request
+//                        file's text, as `url.slice()` gives on a fetch path
+//                        (V8 reads a slice's characters more slowly)
+//   BENCH_MEASURE=instructions  x86 instructions per lookup on Node instead of
+//                        time (npm run bench:router-instructions): each JS
+//                        router runs under valgrind's callgrind twice, with
+//                        ROUNDS passes over the requests after as many warm-up
+//                        passes, and with none; the difference over the
+//                        lookups is one lookup's cost. It does not move with
+//                        the machine's load as time does (a ranking on a busy
+//                        machine, not nanoseconds); no Bun or C++ column.
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -63,6 +75,13 @@ const child = process.argv.includes("--child");
 const runtime = typeof Bun !== "undefined" ? `Bun ${Bun.version}` : `Node ${process.versions.node}`;
 const version = (name) => JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, "utf8")).version;
 const selected = (process.env.BENCH_TABLES ?? "github,small,constraints,segments").split(",");
+const targetKind = process.env.BENCH_TARGETS ?? "fresh";
+if (targetKind !== "fresh" && targetKind !== "sliced") {
+  console.error(`BENCH_TARGETS=${targetKind}: fresh or sliced`);
+  process.exit(1);
+}
+// A string of its own (JSON.parse makes new strings), or the slice split() made.
+const asTarget = targetKind === "fresh" ? (text) => JSON.parse(JSON.stringify(text)) : (text) => text;
 
 for (const [file, how] of [
   [`${root}build/router.wasm`, "make wasm"],
@@ -108,7 +127,7 @@ function suite(name, tsvFile, requestLines, intended, patterns = false) {
   // What request i must give: route `want[i]`, and each parameter's decoded value.
   const want = requests.map((r, i) => intended(routes, r, i));
   if (want.some((i) => !(i >= 0 && i < routes.length))) throw new Error(`${name}: a request is meant for no route of ${tsvFile}`);
-  return { name, tsvFile, tableText, routes, requests, want, patterns, methods: requests.map((r) => r.method), targets: requests.map((r) => r.target) };
+  return { name, tsvFile, tableText, routes, requests, want, patterns, methods: requests.map((r) => r.method), targets: requests.map((r) => asTarget(r.target)) };
 }
 
 function expectedValues(s, i) {
@@ -497,8 +516,9 @@ function measure(s, routers) {
   return routers.map((r, j) => ({ name: r.name, ours: r.ours === true, floor: r.floor === true, ns: median(ns[j]) }));
 }
 
-async function jsRows(s) {
-  const builders = [
+// Every JS router, in the order of the rows.
+function buildersOf(s) {
+  return [
     () => hotpathTs(s, false),
     () => hotpathTs(s, true),
     () => hotpathWasm(s),
@@ -511,9 +531,12 @@ async function jsRows(s) {
     () => findMyWay(s, true),
     () => hono(s),
   ];
+}
+
+async function jsRows(s) {
   const routers = [];
   const refused = [];
-  for (const build of builders) {
+  for (const build of buildersOf(s)) {
     try {
       const router = await build();
       check(s, `${router.name} (${runtime})`, router.lookup, router.ours !== true && router.floor !== true);
@@ -523,6 +546,68 @@ async function jsRows(s) {
     }
   }
   return { rows: measure(s, routers), refused };
+}
+
+// ---- Instructions per lookup (BENCH_MEASURE=instructions) ----------------------
+
+// Passes over a table's requests: about 200,000 lookups, warm-up and counted alike.
+const roundsOf = (s) => Math.ceil(200_000 / s.targets.length);
+
+// The child under callgrind: router-compare.mjs --count SUITE INDEX COUNTED
+if (process.argv[2] === "--count") {
+  const [, , , suiteName, index, counted] = process.argv;
+  const s = SUITES.find((x) => x.name === suiteName);
+  const router = await buildersOf(s)[Number(index)]();
+  check(s, router.name, router.lookup, false);
+  const n = roundsOf(s);
+  const N = s.targets.length;
+  if (router.rounds(n) !== n * N) throw new Error(`${router.name}: a request went unanswered`);
+  if (counted === "1" && router.rounds(n) !== n * N) throw new Error(`${router.name}: a request went unanswered`);
+  process.exit(0);
+}
+
+if (process.env.BENCH_MEASURE === "instructions" && !child) {
+  const self = fileURLToPath(import.meta.url);
+  const count = (s, index, counted) =>
+    new Promise((resolve, reject) => {
+      // --single-threaded: no background compilation, whose timing makes the
+      // generated code (and the counts) vary between runs.
+      const run = spawn("valgrind", ["--tool=callgrind", "--smc-check=all", "--callgrind-out-file=/dev/null",
+        process.execPath, "--single-threaded", self, "--count", s.name, String(index), counted], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      run.stderr.on("data", (chunk) => (stderr += chunk));
+      run.on("error", (error) => reject(new Error(`valgrind: ${error.message} (apt-get install valgrind)`)));
+      run.on("close", (status) => {
+        const collected = /Collected : (\d+)/.exec(stderr);
+        if (status !== 0 || !collected) reject(new Error(`callgrind on ${s.name} router ${index}: ${stderr.slice(-2000)}`));
+        else resolve(Number(collected[1]));
+      });
+    });
+  for (const s of SUITES) {
+    const rows = [];
+    const refused = [];
+    const builders = buildersOf(s);
+    for (let index = 0; index < builders.length; index++) {
+      let router;
+      try {
+        router = await builders[index]();
+        check(s, router.name, router.lookup, router.ours !== true && router.floor !== true);
+      } catch (error) {
+        refused.push(error.message.split("\n")[0]);
+        continue;
+      }
+      // The two runs of one router at once (this machine has 2 cores or more; counts do not depend on it).
+      const [withLookups, without] = await Promise.all([count(s, index, "1"), count(s, index, "0")]);
+      rows.push({ name: router.name, ours: router.ours === true, floor: router.floor === true, per: (withLookups - without) / (roundsOf(s) * s.targets.length) });
+    }
+    const peer = Math.min(...rows.filter((r) => !r.ours && !r.floor).map((r) => r.per));
+    console.log(`\n## ${s.name} table: ${s.tsvFile}, ${s.targets.length} request${s.targets.length === 1 ? "" : "s"}\n`);
+    console.log(`| router | Node ${process.versions.node} instructions/lookup | × fastest peer |\n| --- | ---: | ---: |`);
+    for (const r of rows) console.log(`| ${r.ours ? `**${r.name}**` : r.name} | ${Math.round(r.per)} | ${(r.per / peer).toFixed(2)} |`);
+    for (const why of refused) console.log(`\nNot counted: ${why}`);
+  }
+  console.log(`\nx86 instructions per lookup, callgrind, node --single-threaded, ${SUITES.map((s) => `${roundsOf(s)} passes over ${s.name}`).join(", ")} after as many warm-up passes (difference against a run without them); targets BENCH_TARGETS=${targetKind}. Instructions are not time: they rank routers on a busy machine.`);
+  process.exit(0);
 }
 
 if (child) {
@@ -610,6 +695,7 @@ console.log(`
 Median of ${repeat} repeat${repeat === 1 ? "" : "s"} of ${seconds} s each, after warm-up, routers interleaved; wall-clock ns per lookup.
 × fastest peer: ns per lookup over the fastest router that is not Hotpath's in the same runtime (below 1.00 is faster); the raw route_request row is a floor, not a peer.
 Checked before timing: every router sends every request to the same route with the same parameter values.
+Targets (BENCH_TARGETS=${targetKind}): ${targetKind === "fresh" ? "each its own string, as node:http hands req.url" : "slices of the request file's text, as url.slice() gives on a fetch path"}; every router gets the same strings.
 Mapping: \`*name\` is \`*\` in find-my-way, memoirist and @medley/router, \`**:name\` in rou3, \`:name{.+}\` in Hono; a constraint \`{re}\` is \`(re)\` in find-my-way and rou3 (the same in Hono), \`*name.css\` is \`*.css\` in rou3. @medley/router names parameters by position (it refuses two names at one place). Hono's params are raw (no request here has an escape). Hotpath's TypeScript router loads the table as it is; the peers get its GET/POST/... lines (an empty HEAD line is only a declaration).
 hotpath C++: ${compiler}; router.wasm ${readFileSync(`${root}build/router.wasm`).length} bytes.
 ${bun.note ? `${bun.note}\n` : ""}Machine: ${cpus()[0].model}, ${cpus().length} cores; ${runtime}${bun.runtime ? `, ${bun.runtime}` : ""}; ${new Date().toISOString().slice(0, 10)}.`);
