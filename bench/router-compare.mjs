@@ -46,10 +46,10 @@
 //                        (V8 reads a slice's characters more slowly)
 //   BENCH_MEASURE=instructions  x86 instructions per lookup on Node instead of
 //                        time (npm run bench:router-instructions): each JS
-//                        router runs under valgrind's callgrind twice, with
-//                        ROUNDS passes over the requests after as many warm-up
-//                        passes, and with none; the difference over the
-//                        lookups is one lookup's cost. It does not move with
+//                        router runs under valgrind's callgrind twice: about
+//                        200,000 lookups after as many warm-up lookups, and
+//                        the warm-up alone; the difference over the lookups
+//                        is one lookup's cost. It does not move with
 //                        the machine's load as time does (a ranking on a busy
 //                        machine, not nanoseconds); no Bun or C++ column.
 import { execFileSync, spawn } from "node:child_process";
