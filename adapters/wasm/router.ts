@@ -109,8 +109,8 @@ export class WasmRouter {
   #record = new Uint32Array(0);
   #input = 0;
   #inputCapacity = 0;
-  // The input buffer as a view, for encodeInto: made again when the buffer
-  // moves or memory grows (which detaches it, length 0).
+  // The input buffer as a view, for encodeInto: emptied when the buffer
+  // moves, detached (length 0) when memory grows; made again when empty.
   #inputView = new Uint8Array(0);
   #contentTypes: string[] = [];
   #generation = -1;
@@ -401,6 +401,7 @@ export class WasmRouter {
       const ptr = this.exports.alloc(capacity);
       if (ptr === 0) throw new RangeError(`router.wasm could not allocate ${capacity} bytes`);
       this.#input = ptr;
+      this.#inputView = new Uint8Array(0);
       this.#inputCapacity = capacity;
       if (kept !== null) this.memory.set(kept, ptr);
     }
@@ -428,9 +429,7 @@ export class WasmRouter {
   // UTF-8 into the input buffer (reserved for 3 bytes a char).
   #encodeTarget(target: string): number {
     let view = this.#inputView;
-    if (view.length === 0 || view.byteOffset !== this.#input || view.length !== this.#inputCapacity) {
-      view = this.#inputView = new Uint8Array(this.exports.memory.buffer, this.#input, this.#inputCapacity);
-    }
+    if (view.length === 0) view = this.#inputView = new Uint8Array(this.exports.memory.buffer, this.#input, this.#inputCapacity);
     return encoder.encodeInto(target, view).written;
   }
 }
