@@ -167,10 +167,12 @@ WASM_STACK_SIZE ?= 65536
 WASM_COMMON_CXXFLAGS := -std=c++17 -flto -ffreestanding -fno-exceptions -fno-rtti -mbulk-memory \
   -fvisibility=hidden -Wall -Wextra -Werror
 WASM_CXXFLAGS ?= --target=wasm32 -nostdlib $(WASM_COMMON_CXXFLAGS)
-# The matcher is optimised with -Os, everything else (table loading, ABI glue)
-# with -Oz, all linked with LTO: 16 KB in all, and as fast per request as -O2
-# in V8 (measured with bench/wasm-abi.mjs; see README "router.wasm").
-WASM_HOT ?= router/match.cpp
+# What runs per request (the matcher, the answer head, the body renderer) is
+# optimised with -Os, everything else (table loading, ABI glue) with -Oz, all
+# linked with LTO (measured with bench/wasm-instructions.mjs; README
+# "router.wasm"). abi/router_abi.cpp stays -Oz: at -Os, LTO inlines table
+# loading into its exports, 10 KB more for no fewer instructions a request.
+WASM_HOT ?= router/match.cpp router/answer.cpp router/render.cpp
 WASM_HOT_OPT ?= -Os
 WASM_COLD_OPT ?= -Oz
 WASM_SOURCES := $(wildcard router/*.cpp) $(wildcard abi/*.cpp)

@@ -161,10 +161,10 @@ uint32_t route(RequestMethod method, const char* target, uint32_t length, const 
   ensure_table();
   if (!in_memory(address(target), length)) return host_error(head_out);  // not our memory: 400, never a trap
   Match match;
-  AnswerHead head;
+  AnswerHead local;
+  AnswerHead& head = head_out ? *head_out : local;
   memory_failed = false;
   answer_request(table, method, target, length, scratch, request_fields, field_count, handlers, &match, &head);
-  if (head_out) *head_out = head;
   record.status = head.status;
   record.allow = head.allow;
   record.content_type_id = head.content_type_id;
@@ -203,12 +203,15 @@ uint32_t route(RequestMethod method, const char* target, uint32_t length, const 
     record.body_len = r.body.size;
     return record.status;
   }
-  uint32_t size = body_size(r, match.params);
+  // describe_answer measured the body for its Content-Length (a 204 or 304
+  // has none to give, and a body of nothing but placeholders is refused
+  // there when the table loads, so measuring again is only for safety).
+  uint32_t size = head.has_content_length ? head.content_length : body_size(r, match.params);
   if (!reserve(rendered, size)) {
     answer_500();
     return record.status;
   }
-  render_body(r, match.params, rendered.data, rendered.capacity);
+  write_body(r, match.params, rendered.data);
   record.body_ptr = address(rendered.data);
   record.body_len = size;
   return record.status;
@@ -421,7 +424,7 @@ HOTPATH_EXPORT(handle) int64_t handle(const char* request, uint32_t length) {
     head.echo = false;
   }
   HeaderField set[kMaxSetFields];
-  uint32_t set_count = header_set_fields(table, head.header_set, set, kMaxSetFields);
+  uint32_t set_count = head.header_set ? header_set_fields(table, head.header_set, set, kMaxSetFields) : 0;
   char allow[kMaxAllowLength];
   uint32_t allow_length = head.allow ? format_allow(head.allow, allow, sizeof allow) : 0;
   CompatResponse out{head.status,

@@ -161,7 +161,7 @@ void append_answer(std::string& out, const LoadedRoutes& routes, const AnswerHea
   if (options.head || !head.send_body) return;
   const size_t at = out.size();
   out.resize(at + head.content_length);
-  render_body(*head.route, match.params, &out[at], head.content_length);
+  write_body(*head.route, match.params, &out[at]);
 }
 
 void append_header_set(std::string& out, const LoadedRoutes& routes, uint32_t header_set) {

@@ -140,20 +140,22 @@ uint32_t body_size(const Route& route, const Slice* params) {
   return size;
 }
 
-uint32_t render_body(const Route& route, const Slice* params, char* out, uint32_t capacity) {
-  uint32_t size = body_size(route, params);
-  if (size > capacity) return size;
+void write_body(const Route& route, const Slice* params, char* out) {
   if (route.parts == nullptr) {
     copy_bytes(out, route.body.data, route.body.size);
-    return size;
+    return;
   }
-  char* at = out;
   for (uint32_t i = 0; i < route.part_count; ++i) {
     const TemplatePart& part = route.parts[i];
-    copy_bytes(at, part.literal.data, part.literal.size);
-    at += part.literal.size;
-    if (part.param >= 0) at = write_value(at, route.escape, params[part.param], part.quote);
+    copy_bytes(out, part.literal.data, part.literal.size);
+    out += part.literal.size;
+    if (part.param >= 0) out = write_value(out, route.escape, params[part.param], part.quote);
   }
+}
+
+uint32_t render_body(const Route& route, const Slice* params, char* out, uint32_t capacity) {
+  uint32_t size = body_size(route, params);
+  if (size <= capacity) write_body(route, params, out);
   return size;
 }
 

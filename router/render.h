@@ -28,6 +28,11 @@ uint32_t body_size(const Route& route, const Slice* params);
 // writes nothing and returns the size needed.
 uint32_t render_body(const Route& route, const Slice* params, char* out, uint32_t capacity);
 
+// Writes the body into `out`, which holds at least body_size() bytes: for a
+// host that already has the size (AnswerHead::content_length), so the
+// values are not measured again.
+void write_body(const Route& route, const Slice* params, char* out);
+
 // The escaped size of one value.
 uint32_t escaped_size(EscapeMode mode, Slice value, bool quote);
 

@@ -107,6 +107,38 @@ TEST(Render, ShortBufferWritesNothingAndReportsTheSize) {
   EXPECT_EQ(out, "{\"v\":\"\\\"\\\"\"}####");
 }
 
+// write_body is render_body without the measuring, for a host that has the
+// size already (AnswerHead::content_length): it writes exactly that many
+// bytes, static or rendered, escaped or raw, and nothing past them.
+TEST(Render, WriteBodyWritesExactlyTheMeasuredSize) {
+  struct Case {
+    const char* table;
+    const char* target;
+    const char* body;
+  };
+  const Case cases[] = {
+      {"GET\t/s\t200\ttext/plain\tstatic body\n", "/s", "static body"},
+      {"GET\t/e\t200\ttext/plain\t\n", "/e", ""},
+      {"GET\t/v/:value\t200\ttext/plain\thello {value}!\n", "/v/rai", "hello rai!"},
+      {"GET\t/v/:value\t200\tapplication/json\t{\"v\":\"{value}\"}\n", "/v/%22%0A", "{\"v\":\"\\\"\\n\"}"},
+      {"GET\t/v/:value\t200\ttext/html\t<b>{value}</b>\n", "/v/%3Ca%26", "<b>&lt;a&amp;</b>"},
+      {"GET\t/v/:a/:b\t200\ttext/plain\t{b}{a}\n", "/v/x/yz", "yzx"},
+  };
+  for (const Case& c : cases) {
+    LoadedTable t = load_table(c.table);
+    ASSERT_TRUE(t.ok) << c.table;
+    std::string target = c.target;
+    std::string scratch(target.size(), '\0');
+    Match match;
+    match_request(t.table.root, kGet, target.data(), static_cast<uint32_t>(target.size()), scratch.data(), &match);
+    ASSERT_EQ(match.status, 200) << c.target;
+    const uint32_t size = body_size(*match.route, match.params);
+    std::string out(size + 4, '#');
+    write_body(*match.route, match.params, out.data());
+    EXPECT_EQ(out, std::string(c.body) + "####") << c.target;
+  }
+}
+
 TEST(Render, ErrorRoutes) {
   EXPECT_EQ(bad_request_route().status, 400);
   EXPECT_EQ(not_found_route().status, 404);
