@@ -161,10 +161,10 @@ uint32_t route(RequestMethod method, const char* target, uint32_t length, const 
   ensure_table();
   if (!in_memory(address(target), length)) return host_error(head_out);  // not our memory: 400, never a trap
   Match match;
-  AnswerHead local;
-  AnswerHead& head = head_out ? *head_out : local;
+  AnswerHead head;
   memory_failed = false;
   answer_request(table, method, target, length, scratch, request_fields, field_count, handlers, &match, &head);
+  if (head_out) *head_out = head;
   record.status = head.status;
   record.allow = head.allow;
   record.content_type_id = head.content_type_id;
