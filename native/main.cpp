@@ -87,14 +87,16 @@ int main(int argc, char** argv) {
   for (uint32_t t = 0; t < threads; ++t) {
     loops.push_back(std::make_unique<EventLoop>(shared, t, listeners.per_thread[t]));
   }
-  for (auto& loop : loops) running.emplace_back([l = loop.get()] { l->run(); });
-
+  // Said before the loops start: the sockets already listen (the kernel
+  // queues connections), and a client that saw an answer must find this
+  // line already written (the commands test read it too early now and then).
   if (!config.quiet) {
     std::string urls;
     for (const std::string& url : listeners.urls) urls += (urls.empty() ? "" : ", ") + url;
     std::printf("hotpath-server listening on %s (%u threads, %u routes)\n", urls.c_str(), threads, route_count);
     std::fflush(stdout);
   }
+  for (auto& loop : loops) running.emplace_back([l = loop.get()] { l->run(); });
 
   for (;;) {
     int signal_number = 0;
