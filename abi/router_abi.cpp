@@ -203,9 +203,9 @@ uint32_t route(RequestMethod method, const char* target, uint32_t length, const 
     record.body_len = r.body.size;
     return record.status;
   }
-  // describe_answer measured the body for its Content-Length (a 204 or 304
-  // has none to give, and a body of nothing but placeholders is refused
-  // there when the table loads, so measuring again is only for safety).
+  // describe_answer measured the body for its Content-Length; a 204 or 304
+  // has none, so its body (empty: the table refuses any other) is measured
+  // here.
   uint32_t size = head.has_content_length ? head.content_length : body_size(r, match.params);
   if (!reserve(rendered, size)) {
     answer_500();
