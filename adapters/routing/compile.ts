@@ -18,8 +18,8 @@ import { matchSegment, matchTail, spans, type SegmentPattern } from "./segment.j
 import type { MethodNode, Route } from "./tree.js";
 import { plainEnd } from "./walk.js";
 
-/** `head`: 1 for a HEAD request, else 0. */
-export type CompiledMatcher<T> = (target: string, head: number) => Match<T> | null;
+/** `head`: 1 for a HEAD request, else 0; `start`: where the target (its "/") is in `target`. */
+export type CompiledMatcher<T> = (target: string, head: number, start: number) => Match<T> | null;
 
 // Code of a subtree longer than this goes into a function of its own: V8
 // does not optimise very large functions, and a big table is one otherwise.
@@ -50,7 +50,7 @@ export function compileMatcher<T>(root: MethodNode<T>): CompiledMatcher<T> {
     functions: [],
   };
   const body = nodeCode(root, 0, [], context);
-  const source = `"use strict";${context.functions.join("")}return function match(t,h){const L=t.length,s0=1;${body}return null;};`;
+  const source = `"use strict";${context.functions.join("")}return function match(t,h,o){const L=t.length,s0=o+1;${body}return null;};`;
   const make = new Function("R", "P", "M", "Q", "S", "T", "X", source) as (
     routes: Route<T>[],
     end: typeof plainEnd,

@@ -4,10 +4,24 @@
  * "scheme://authority". Fetch runtimes hand us an absolute, normalised URL.
  */
 export function requestTarget(url: string): string {
-  const slash = url.indexOf("/", authorityStart(url));
-  if (slash < 0) return "/";
-  const hash = url.indexOf("#", slash);
-  return hash < 0 ? url.slice(slash) : url.slice(slash, hash);
+  return targetAt(url, targetStart(url));
+}
+
+/**
+ * Where the target starts in `url` (its first '/' after the authority), or
+ * -1 when it has none. Hosts hand the router `url` and this offset rather
+ * than the slice: reading a slice's characters costs V8 and JavaScriptCore
+ * about 40-90 ns a request (they go through its parent), more than the walk.
+ */
+export function targetStart(url: string): number {
+  return url.indexOf("/", authorityStart(url));
+}
+
+/** The target of `url` that starts at `start` (targetStart's; -1 gives "/"): up to a '#'. */
+export function targetAt(url: string, start: number): string {
+  if (start < 0) return "/";
+  const hash = url.indexOf("#", start);
+  return hash < 0 ? url.slice(start) : url.slice(start, hash);
 }
 
 // Where the authority starts: after "http://" or "https://" without a

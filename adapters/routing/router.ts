@@ -21,6 +21,7 @@ import { compileTrees, newRoute, newShapeNode, type MethodNode, type Route, type
 import { MAX_TARGET_LENGTH } from "./limits.js";
 import { excerpt } from "./message.js";
 import { compileMatcher, type CompiledMatcher } from "./compile.js";
+import { targetAt } from "./request-target.js";
 
 export type { ErrorMatch, Match, Params, RouteEntry, RouteMatch } from "./match.js";
 export { MAX_TARGET_LENGTH } from "./limits.js";
@@ -99,21 +100,32 @@ export class Router<T> {
     return node;
   }
 
-  /** Routes a request. `target` is the raw request target (path, query allowed). */
-  match(method: string, target: string): Match<T> {
+  /**
+   * Routes a request. `target` is the raw request target (path, query
+   * allowed). Or, with `start` not 0, an absolute URL and where its target
+   * begins (targetStart in request-target.ts): the target is then what
+   * requestTarget gives, found without slicing it (a slice is dearer to
+   * walk), and the parameters are slices of the URL.
+   */
+  match(method: string, target: string, start = 0): Match<T> {
     const trees = this.#trees ?? this.#build();
     const code = methodCode(method);
     const head = code === HEAD;
     const tree = trees[code]!;
-    if (tree !== null && target.length <= SURELY_SHORT && target.charCodeAt(0) === 0x2f) {
+    if (tree !== null && target.length - start <= SURELY_SHORT && target.charCodeAt(start) === 0x2f) {
       if (this.#matchers !== null) {
-        const found = this.#matchers[code]!(target, head ? 1 : 0);
+        const found = this.#matchers[code]!(target, head ? 1 : 0, start);
         if (found !== null) return found;
       } else {
-        const route = walkTarget(tree, target);
+        const route = walkTarget(tree, target, start);
         if (route !== null) return answer(route, target, head);
       }
     }
+    return this.#matchInFull(tree, head, start === 0 ? target : targetAt(target, start));
+  }
+
+  // The rules in full: anything the walk on the raw target gave up on.
+  #matchInFull(tree: MethodNode<T> | null, head: boolean, target: string): Match<T> {
     const status = readTarget(target, view);
     if (status !== 0) return errorOf(status, head);
     if (tree !== null) {

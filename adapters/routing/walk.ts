@@ -45,11 +45,12 @@ function capture(depth: number, start: number, end: number): void {
 const GIVE_UP = Object.freeze({}) as Route<never>;
 
 /**
- * The route for `target` (which starts with "/"), or null: no route, or the
- * target needs walkView. The path ends at the first "?" or "#".
+ * The route for the target at `target[start]` (a "/"), or null: no route,
+ * or the target needs walkView. The path ends at the first "?" or "#".
+ * Captures are offsets into `target`.
  */
-export function walkTarget<T>(root: MethodNode<T>, target: string): Route<T> | null {
-  const route = stepTarget(root, target, 1, 0);
+export function walkTarget<T>(root: MethodNode<T>, target: string, start = 0): Route<T> | null {
+  const route = stepTarget(root, target, start + 1, 0);
   return route === GIVE_UP ? null : route;
 }
 

@@ -24,7 +24,7 @@ import type { RouteMethod } from "../routing/methods.js";
 import { parsePattern, patternParams } from "../routing/pattern.js";
 import { Router, type Match, type Params } from "../routing/router.js";
 import { parseTable } from "../routing/table.js";
-import { requestTarget } from "../routing/request-target.js";
+import { targetAt, targetStart } from "../routing/request-target.js";
 import { isReply, template } from "../reply.js";
 import { RouteRecorder } from "../route-recorder.js";
 import { compileReply, replyResponse, replyResponseWith } from "./compiled-reply.js";
@@ -228,20 +228,21 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
   }
 
   #handle(request: Request): Response | Promise<Response> {
-    const target = requestTarget(request.url);
-    const match = this.#router.match(request.method, target);
+    const url = request.url;
+    const start = targetStart(url);
+    const match = this.#router.match(request.method, url, start);
     if (this.#layers.length === 0) {
       if (match.kind === "route") {
         const { handler, reply, record } = match.entry.value;
         if (record.layers.length === 0) {
           if (reply !== null) return replyResponse(reply, match.params, match.head);
-          return callHandler(handler!, new Context(request, target, match.params, this.#notFoundAnswer), match.head, this.#errorAnswer);
+          return callHandler(handler!, new Context(request, null, match.params, this.#notFoundAnswer), match.head, this.#errorAnswer);
         }
       } else if (match.status !== 404 || this.#notFound === null) {
         return errorResponse(match.status, match.allow, match.head);
       }
     }
-    return this.#handleWithMiddleware(request, target, match);
+    return this.#handleWithMiddleware(request, targetAt(url, start), match);
   }
 
   // Directives first, as the table's chain (no await); then, if any applies,
@@ -273,7 +274,7 @@ export class HotpathServer extends RouteRecorder<RouteTarget> {
     return this.#run(request, target, match, chain ?? [], fields);
   }
 
-  readonly #serve = (value: RouteValue, request: Request, target: string, params: Params, fields: readonly HeaderField[]): Response | Promise<Response> => {
+  readonly #serve = (value: RouteValue, request: Request, target: string | null, params: Params, fields: readonly HeaderField[]): Response | Promise<Response> => {
     if (value.reply !== null) return replyResponseWith(value.reply, params, false, fields);
     const c = new Context(request, target, params, this.#notFoundAnswer);
     c.useFields(fields);

@@ -29,13 +29,13 @@
  *   the route runs a handler (whose body length is only known once read),
  *   HEAD goes to `fetch`.
  * - By default an entry is a function, not a static Response: it hands
- *   targets over 8192 bytes to `fetch` (414), and Bun adds no ETag and never
+ *   URLs over 8192 characters to `fetch` (414 for a target over 8192
+ *   bytes, the route's answer below that), and Bun adds no ETag and never
  *   answers 304 for function routes. Static Responses (zero JavaScript per
  *   request) are opt-in: ListenOptions.bunStaticResponses.
  */
 import { parsePattern, patternShapes, type PatternSegment } from "../routing/pattern.js";
 import { MAX_TARGET_LENGTH } from "../routing/limits.js";
-import { requestTarget } from "../routing/request-target.js";
 import type { BunHandler, BunRoutes } from "./bun-types.js";
 import { evaluateDirectives } from "../routing/directives.js";
 import { replyResponseWith } from "./compiled-reply.js";
@@ -83,7 +83,8 @@ export function bunRoutes(app: AppModel, fallback: BunHandler, staticResponses: 
       const GET: Response | BunHandler = staticResponses
         ? replyResponseWith(reply, {}, false, fields)
         : (request) =>
-            requestTarget(request.url).length > MAX_TARGET_LENGTH || app.layers.length !== layerCount ? fallback(request) : replyResponseWith(reply, {}, false, fields);
+            // (The URL's length bounds the target's: a long one goes to fetch, which knows.)
+            request.url.length > MAX_TARGET_LENGTH || app.layers.length !== layerCount ? fallback(request) : replyResponseWith(reply, {}, false, fields);
       routes[record.path] = headIsGet ? { GET } : { GET, HEAD: fallback };
       return;
     }
@@ -98,7 +99,7 @@ export function bunRoutes(app: AppModel, fallback: BunHandler, staticResponses: 
       const theirs = (request as Request & { params: Record<string, string> }).params;
       const params: Record<string, string> = {};
       for (const name of names) params[name] = theirs[name]!;
-      return app.serve(value, request, requestTarget(url), params, fields);
+      return app.serve(value, request, null, params, fields);  // the target: from request.url if asked for
     };
     routes[record.path] = headIsGet && reply !== null ? { GET } : { GET, HEAD: fallback };
   });

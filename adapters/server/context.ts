@@ -9,6 +9,7 @@ import type { HeaderFields } from "../routing/directives.js";
 import { NO_PARAMS } from "../routing/match.js";
 import { HTML_TYPE, JSON_TYPE, TEXT_TYPE } from "../reply.js";
 import { parseQuery, type Query } from "./query.js";
+import { requestTarget } from "../routing/request-target.js";
 
 // The Content-Type of text(), json() and html() answers, made once: passing
 // a Headers (and no status for a 200) is the cheapest Response in Bun, and
@@ -29,7 +30,8 @@ export class Context {
   #params: Readonly<Record<string, string>> | null;
   #loadParams: (() => Readonly<Record<string, string>>) | null = null;
   #fields: HeaderFields = NO_FIELDS;
-  #target: string;
+  // The request target, or null: taken from req.url when first needed.
+  #target: string | null;
   #query: Query | null = null;
   #status = 200;
   #headers: HeaderOp[] | null = null;
@@ -42,7 +44,7 @@ export class Context {
   /** @internal Made by HotpathServer for each request. */
   constructor(
     request: Request,
-    target: string,
+    target: string | null,
     params: Readonly<Record<string, string>> | null,
     notFound: (c: Context) => Response | Promise<Response>,
   ) {
@@ -87,7 +89,7 @@ export class Context {
 
   /** The query: a key given more than once is an array of its values, else a string. */
   get query(): Query {
-    return (this.#query ??= parseQuery(this.#target));
+    return (this.#query ??= parseQuery((this.#target ??= requestTarget(this.req.url))));
   }
 
   /** The answer so far: set once the handler (or a middleware) has answered, i.e. after `await next()`. */

@@ -51,6 +51,8 @@ export interface AppModel {
    * when no JavaScript middleware applies (what fetch does next), with the
    * directives' fields of that route (when they read no request header):
    * for listeners whose runtime matched the route itself (Bun's routes table).
+   * `target`: the request target, or null to take it from request.url if
+   * anything asks (the query).
    */
-  serve(value: RouteValue, request: Request, target: string, params: Params, fields: readonly HeaderField[]): Response | Promise<Response>;
+  serve(value: RouteValue, request: Request, target: string | null, params: Params, fields: readonly HeaderField[]): Response | Promise<Response>;
 }

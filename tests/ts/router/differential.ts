@@ -9,6 +9,7 @@
 import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../../../adapters/routing/answer.js";
 import { renderTemplate } from "../../../adapters/routing/render.js";
 import { patternParams } from "../../../adapters/routing/pattern.js";
+import { requestTarget, targetStart } from "../../../adapters/routing/request-target.js";
 import { Router } from "../../../adapters/routing/router.js";
 import { parseRouteTable, type TableRoute } from "../../../adapters/routing/table.js";
 import type { RouteEntry } from "../../../adapters/routing/router.js";
@@ -231,8 +232,8 @@ export interface Seen {
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });  // a leading U+FEFF is text
 const encoder = new TextEncoder();
 
-function tsAnswer(router: Router<TableRoute>, method: string, target: string): Seen {
-  const match = router.match(method, target);
+function tsAnswer(router: Router<TableRoute>, method: string, target: string, start = 0): Seen {
+  const match = router.match(method, target, start);
   if (match.kind === "route") {
     const route = match.entry.value;
     const body = renderTemplate(route.template, match.params);
@@ -245,6 +246,17 @@ function tsAnswer(router: Router<TableRoute>, method: string, target: string): S
 function wasmAnswer(router: WasmRouter, method: string, target: string): Seen {
   const a = router.route(method, target);
   return { status: a.status, contentType: a.contentType, allow: a.allow, head: a.head, body: decoder.decode(a.body) };
+}
+
+// A route's parameters as sorted [name, value] pairs (JSON), or "" for no route.
+function paramsSeen(router: Router<TableRoute>, method: string, target: string): string {
+  const match = router.match(method, target);
+  return match.kind === "route" ? JSON.stringify(Object.entries(match.params).sort()) : "";
+}
+
+function wasmParams(router: WasmRouter, method: string, target: string): string {
+  const a = router.route(method, target);
+  return a.route < 0 || a.status >= 400 ? "" : JSON.stringify(Object.entries(router.params(a.route)).sort());
 }
 
 export interface Difference {
@@ -293,6 +305,22 @@ export function compareOnce(r: Random, wasm: WasmRouter, requests: number): { di
   const probeCompiled = new Router(probeEntries, { compile: true });
   for (const request of targets) {
     check("route and params", request, tsAnswer(probeWalk, request.method, request.target), tsAnswer(probeCompiled, request.method, request.target), wasmAnswer(wasm, request.method, request.target));
+    // As the fetch hosts route: the request's URL and where its target starts, never sliced.
+    const url = `http://fuzz.test${request.target.startsWith("/") ? "" : "/"}${request.target}`;
+    const start = targetStart(url);
+    const sliced = requestTarget(url);
+    const expected = JSON.stringify(tsAnswer(probeWalk, request.method, sliced));
+    const inUrl: [string, Seen][] = [
+      ["walk", tsAnswer(probeWalk, request.method, url, start)],
+      ["compiled", tsAnswer(probeCompiled, request.method, url, start)],
+    ];
+    for (const [label, seen] of inUrl) {
+      if (JSON.stringify(seen) !== expected) differences.push({ table, request: { method: request.method, target: url }, what: `route in the URL (${label}) vs the sliced target`, ts: JSON.parse(expected), wasm: seen });
+    }
+    // The parameters as a handler gets them (WasmRouter.params: from the target's text where undecoded).
+    const tsParams = paramsSeen(probeWalk, request.method, request.target);
+    const wasmSeen = wasmParams(wasm, request.method, request.target);
+    if (wasmSeen !== tsParams) differences.push({ table, request, what: "WasmRouter.params", ts: tsParams, wasm: wasmSeen });
   }
   return { differences, loaded: true, requests: 2 * requests };
 }

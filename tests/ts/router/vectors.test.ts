@@ -1,10 +1,12 @@
 // The TypeScript router (adapters/routing) on the shared vectors: the same
 // table parser, matching and rendering rules as the C++ core, checked line by
-// line, with the default walk and with the generated matcher (compile: true).
+// line, with the default walk and with the generated matcher (compile: true),
+// on the target and on a URL holding it (as the fetch hosts route).
 import { describe, expect, it } from "vitest";
 
 import { ERROR_BODIES, ERROR_CONTENT_TYPE } from "../../../adapters/routing/answer.js";
 import { renderTemplate } from "../../../adapters/routing/render.js";
+import { targetStart } from "../../../adapters/routing/request-target.js";
 import { Router } from "../../../adapters/routing/router.js";
 import { parseRouteTable } from "../../../adapters/routing/table.js";
 import { routingVectors, tableErrorVectors, tableFiles } from "../support/node-files.js";
@@ -19,6 +21,12 @@ describe.each([
   it.each(routingVectors.map((v) => [v.id, v] as const))("%s", (_id, v) => {
     const router = new Router(parseRouteTable(tableOf(v, tableFiles)), { compile });
     const match = router.match(v.request.method, v.request.path);
+    // As the fetch hosts route: the URL and where its target starts (the same target, not sliced).
+    const path = v.request.path;
+    if (path.startsWith("/") && !path.includes("#")) {
+      const url = `http://vectors.test${path}`;
+      expect(router.match(v.request.method, url, targetStart(url))).toEqual(match);
+    }
     let status: number;
     let contentType: string;
     let body: string;
