@@ -5,8 +5,12 @@
 // itself (see its header: batches between awaited timers, the timers' own
 // time measured by empty batches and taken off, a clock that did not move is
 // an error). Batches alternate between targets and between the two bundles.
-//   BENCH_REPEAT=7   batches per target and bundle (median)
+//   BENCH_REPEAT=9   batches per target and bundle (median)
 //   BATCH_MS=150     about how long a batch runs
+//   BENCH_PROCESSES=3  workerd processes per target and bundle, taking the
+//                    batches in turn: one process's JIT and heap can be a
+//                    quarter faster or slower than another's, so one each
+//                    would rank processes, not code
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -17,8 +21,9 @@ import { fileURLToPath } from "node:url";
 import { workerdConfig } from "./suite/workerd-config.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const repeat = Number(process.env.BENCH_REPEAT ?? 7);
+const repeat = Number(process.env.BENCH_REPEAT ?? 9);
 const batchMs = Number(process.env.BATCH_MS ?? 150);
+const processCount = Math.max(1, Number(process.env.BENCH_PROCESSES ?? 3));
 const OFFLINE_ENV = { WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 const workerd = join(root, "node_modules/.bin/workerd");
 const wrangler = join(root, "node_modules/wrangler/bin/wrangler.js");
@@ -104,22 +109,25 @@ async function run(server, target, n) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const bundles = [bundle("keep_names = true (wrangler's default)", "keep-names-default", null), bundle("keep_names = false", "keep-names-false", false)];
-// One workerd process per bundle and target, so that no target's code is
-// optimised for another's; idle ones take no CPU while another is timed.
+// BENCH_PROCESSES workerd processes per bundle and target, so that no
+// target's code is optimised for another's; idle ones take no CPU while
+// another is timed.
 const processes = [];
 try {
   const first = await serve(bundles[0]);
   processes.push(first);
   const targets = first.targets;
-  const servers = new Map();  // `${bundle index} ${target}` -> server
+  const servers = new Map();  // `${bundle index} ${target} ${process}` -> server
   for (const [i, b] of bundles.entries()) {
     for (const target of targets) {
-      const server = i === 0 && servers.size === 0 ? first : await serve(b);
-      if (server !== first) processes.push(server);
-      servers.set(`${i} ${target}`, server);
+      for (let k = 0; k < processCount; k++) {
+        const server = servers.size === 0 ? first : await serve(b);
+        if (server !== first) processes.push(server);
+        servers.set(`${i} ${target} ${k}`, server);
+      }
     }
   }
-  const at = (i, target) => servers.get(`${i} ${target}`);
+  const at = (i, target, k = 0) => servers.get(`${i} ${target} ${k}`);
   // Batch sizes from a first batch each, in the first bundle (which also warms it up).
   const sizes = new Map();
   for (const target of targets) {
@@ -132,15 +140,19 @@ try {
       }
       n *= 4;
     }
-    await run(at(1, target), target, sizes.get(target));  // the other bundle's warm-up
+    // Every other process's warm-up.
+    for (const i of bundles.keys()) {
+      for (let k = 0; k < processCount; k++) if (i !== 0 || k !== 0) await run(at(i, target, k), target, sizes.get(target));
+    }
   }
   const baseline = bundles.map(() => []);
   const times = bundles.map(() => new Map(targets.map((t) => [t, []])));
   for (let r = 0; r < repeat; r++) {
     for (const target of targets) {
       for (const i of bundles.keys()) {
-        baseline[i].push(await run(at(i, target), "empty", 0));
-        times[i].get(target).push(await run(at(i, target), target, sizes.get(target)));
+        const server = at(i, target, r % processCount);
+        baseline[i].push(await run(server, "empty", 0));
+        times[i].get(target).push(await run(server, target, sizes.get(target)));
       }
     }
   }
@@ -168,7 +180,7 @@ try {
   const version = execFileSync(workerd, ["--version"], { encoding: "utf8" }).trim();
   console.log(`
 Each fetch call: new Request(url) for one of 1,000 rotating /hello/<name> paths, the handler, await response.text(); a match call: GET and the path.
-Inside workerd the clock moves only at I/O: each batch (about ${batchMs} ms, sizes ${[...sizes].map(([t, n]) => `${n}`).join("/")}) runs between two awaited timers, and the median of empty batches (the timers alone: ${baseline.map((b) => median(b).toFixed(2)).join(" / ")} ms) is taken off. One workerd process per bundle and target; median of ${repeat} batches per target and bundle, targets and bundles taking turns.
+Inside workerd the clock moves only at I/O: each batch (about ${batchMs} ms, sizes ${[...sizes].map(([t, n]) => `${n}`).join("/")}) runs between two awaited timers, and the median of empty batches (the timers alone: ${baseline.map((b) => median(b).toFixed(2)).join(" / ")} ms) is taken off. ${processCount} workerd process${processCount === 1 ? "" : "es"} per bundle and target, taking the batches in turn; median of ${repeat} batches per target and bundle, targets and bundles taking turns.
 × ceiling / × Hono: calls per second over that row's, same bundle. keep_names = true makes wrangler's esbuild wrap every function in __name() (${bundles.map((b) => `${b.keepNamesCalls} calls in the ${b.label.split(" (")[0]} bundle`).join(", ")}).
 ${version}, compatibility date ${compatibilityDate}; Machine: ${cpus()[0].model}, ${cpus().length} cores; ${new Date().toISOString().slice(0, 10)}.`);
 } finally {
