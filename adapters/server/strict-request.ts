@@ -94,7 +94,7 @@ export function checkRequest(head: RequestHead, limits: ServerLimits): number {
         break;
       case 17:
         if (name.toLowerCase() === "transfer-encoding") {
-          if (value.trim() === "") return 400;  // no coding at all: nothing frames the body
+          if (trimOws(value) === "") return 400;  // no coding at all: nothing frames the body
           codings = codings === null ? value : `${codings},${value}`;
         }
         break;
@@ -133,13 +133,47 @@ export function closesAfter(head: RequestHead): boolean {
   const fields = head.fields;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     if (fields[i]!.length !== 10 || fields[i]!.toLowerCase() !== "connection") continue;
-    for (const element of fields[i + 1]!.split(",")) {
-      const option = element.trim().toLowerCase();
-      if (option === "close") close = true;
-      else if (option === "keep-alive") keepAlive = true;
+    // Read in place: most requests carry a Connection field, and this runs for each.
+    const value = fields[i + 1]!;
+    let start = 0;
+    for (let k = 0; k <= value.length; k++) {
+      if (k < value.length && value.charCodeAt(k) !== 0x2c) continue;  // ','
+      let a = start;
+      let b = k;
+      while (a < b && isOws(value.charCodeAt(a))) a++;
+      while (b > a && isOws(value.charCodeAt(b - 1))) b--;
+      if (b - a === 5 && asciiNoCase(value, a, "close")) close = true;
+      else if (b - a === 10 && asciiNoCase(value, a, "keep-alive")) keepAlive = true;
+      start = k + 1;
     }
   }
   return close || (head.version === "1.0" && !keepAlive);
+}
+
+// OWS (RFC 9110 5.6.3) is spaces and tabs, as native/http_parser.cpp's
+// trim_ows takes it. String.prototype.trim takes more (NBSP, a byte 0xA0
+// here, and other Unicode spaces): "chunked\xA0" is not chunked there.
+function isOws(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+function trimOws(text: string): string {
+  let a = 0;
+  let b = text.length;
+  while (a < b && isOws(text.charCodeAt(a))) a++;
+  while (b > a && isOws(text.charCodeAt(b - 1))) b--;
+  return a === 0 && b === text.length ? text : text.slice(a, b);
+}
+
+// text[at, at + lower.length) equals `lower` (lowercase ASCII), ASCII letters
+// compared without case (native's equals_nocase).
+function asciiNoCase(text: string, at: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    let c = text.charCodeAt(at + i);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 // field-vchar, obs-text, SP, HTAB (RFC 9110 5.5): anything else (NUL, CR,
@@ -181,7 +215,7 @@ function contentLength(value: string, seen: number): number {
   let result = seen;
   let any = false;
   for (const element of value.split(",")) {
-    const digits = element.trim();
+    const digits = trimOws(element);
     if (digits === "") continue;
     if (!/^[0-9]+$/.test(digits)) return INVALID;
     const n = digits.length > 15 ? Number.MAX_SAFE_INTEGER : Number(digits);  // past 2^53: over any limit anyway
@@ -207,7 +241,7 @@ function transferCodings(list: string): number {
   let other = false;
   let any = false;
   for (const element of list.split(",")) {
-    const coding = element.trim();
+    const coding = trimOws(element);
     if (coding === "") continue;  // empty list elements are ignored (RFC 9110 5.6.1)
     any = true;
     const name = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/.exec(coding)?.[0] ?? "";

@@ -190,6 +190,8 @@ const keepAlive: Http1Case[] = [
     name: "Connection options are a case-insensitive list: 'keep-alive, CLOSE' closes", group: KEEP_ALIVE,
     request: GET("/hello/list", "Connection: keep-alive, CLOSE\r\n") + SMUGGLED, answers: [hello("list")], closed: true,
   },
+  served(KEEP_ALIVE, "Connection: close then a 0xA0 byte is no close option (OWS is spaces and tabs): answered, kept open",
+    GET("/hello/nbsp", "Connection: close\xa0\r\n") + GET("/hello/after"), [hello("nbsp"), hello("after")]),
   served(KEEP_ALIVE, "a request answered in a later write keeps working on the same connection", [GET("/hello/a"), GET("/hello/b"), GET("/hello/c")],
     [hello("a"), hello("b"), hello("c")], { delayMs: 150 }),
 ];
@@ -261,6 +263,8 @@ const smuggling: Http1Case[] = [
   // server answering 501 would still have to close (checked too).
   rejected(SMUGGLING, "Transfer-Encoding: xchunked (unknown, and final coding not chunked) → 400", post("Transfer-Encoding: xchunked\r\n", `0\r\n\r\n${SMUGGLED}`), 400),
   rejected(SMUGGLING, "Transfer-Encoding: gzip, chunked (a coding other than chunked before chunked) → 501", post("Transfer-Encoding: gzip, chunked\r\n", `0\r\n\r\n${SMUGGLED}`), 501),
+  rejected(SMUGGLING, "Transfer-Encoding: chunked then a 0xA0 byte (OWS is spaces and tabs: the coding is not chunked) → 400",
+    post("Transfer-Encoding: chunked\xa0\r\n", `0\r\n\r\n${SMUGGLED}`), 400),
   rejected(SMUGGLING, "Transfer-Encoding: chunked, chunked → 400", post("Transfer-Encoding: chunked, chunked\r\n", `0\r\n\r\n${SMUGGLED}`), 400),
   rejected(SMUGGLING, "Transfer-Encoding: chunked on two header lines → 400", post("Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", `0\r\n\r\n${SMUGGLED}`), 400),
   rejected(SMUGGLING, "Transfer-Encoding in an HTTP/1.0 request → 400", post("Transfer-Encoding: chunked\r\n", `0\r\n\r\n${SMUGGLED}`, "1.0"), 400),
