@@ -138,10 +138,8 @@ export function closesAfter(head: RequestHead): boolean {
     let start = 0;
     for (let k = 0; k <= value.length; k++) {
       if (k < value.length && value.charCodeAt(k) !== 0x2c) continue;  // ','
-      let a = start;
-      let b = k;
-      while (a < b && isOws(value.charCodeAt(a))) a++;
-      while (b > a && isOws(value.charCodeAt(b - 1))) b--;
+      const a = owsSkipped(value, start, k);
+      const b = owsCut(value, a, k);
       if (b - a === 5 && asciiNoCase(value, a, "close")) close = true;
       else if (b - a === 10 && asciiNoCase(value, a, "keep-alive")) keepAlive = true;
       start = k + 1;
@@ -157,11 +155,21 @@ function isOws(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
 
-function trimOws(text: string): string {
-  let a = 0;
-  let b = text.length;
+// The first index of text[a, b) past leading OWS, and the end of
+// text[a, b) before trailing OWS.
+function owsSkipped(text: string, a: number, b: number): number {
   while (a < b && isOws(text.charCodeAt(a))) a++;
+  return a;
+}
+
+function owsCut(text: string, a: number, b: number): number {
   while (b > a && isOws(text.charCodeAt(b - 1))) b--;
+  return b;
+}
+
+function trimOws(text: string): string {
+  const a = owsSkipped(text, 0, text.length);
+  const b = owsCut(text, a, text.length);
   return a === 0 && b === text.length ? text : text.slice(a, b);
 }
 
