@@ -60,9 +60,9 @@ bool parse_compat_request(const char* bytes, uint32_t length, CompatRequest* out
     while (colon < last && bytes[colon] != ':') ++colon;
     if (colon > at && colon < last && *field_count < capacity) {
       uint32_t v = colon + 1;
-      while (v < last && (bytes[v] == ' ' || bytes[v] == '\t')) ++v;
+      while (v < last && is_ows(bytes[v])) ++v;
       uint32_t w = last;
-      while (w > v && (bytes[w - 1] == ' ' || bytes[w - 1] == '\t')) --w;
+      while (w > v && is_ows(bytes[w - 1])) --w;
       fields[(*field_count)++] = HeaderField{Slice{bytes + at, colon - at}, Slice{bytes + v, w - v}};
     }
     at = stop + 1;

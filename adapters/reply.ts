@@ -8,11 +8,13 @@
  *   app.get("/hello/:name", template("hello {name}"))
  *   app.get("/users/:id", jsonTemplate({ id: "{id}" }))
  */
+import { contentTypeProblem } from "./routing/content-type.js";
+
 export interface Reply {
   readonly kind: "reply";
   /** 200 to 599. */
   readonly status: number;
-  /** Sent as Content-Type; "" sends none (allowed for 204 and 304 only). */
+  /** Sent as Content-Type: printable ASCII; "" sends none (allowed for 204 and 304 only). */
   readonly contentType: string;
   /** The body text; empty for 204 and 304. */
   readonly body: string;
@@ -75,6 +77,9 @@ export function checkReply(value: Reply): void {
     throw new RangeError(`reply status must be an integer from 200 to 599, got ${String(status)}`);
   }
   if (typeof contentType !== "string") throw new TypeError("reply content type must be a string");
+  // A route table's rule (a reply must mean the same written to one).
+  const problem = contentTypeProblem(contentType, status);
+  if (problem !== null) throw new RangeError(`reply: ${problem}`);
   if (typeof body !== "string") throw new TypeError("reply body must be a string");
   if (typeof templated !== "boolean") throw new TypeError("reply templated must be a boolean");
   if ((status === 204 || status === 304) && body !== "") {

@@ -26,8 +26,8 @@ struct Span {
 };
 
 Span trim_ows(const char* p, size_t n) {
-  while (n && (*p == ' ' || *p == '\t')) ++p, --n;
-  while (n && (p[n - 1] == ' ' || p[n - 1] == '\t')) --n;
+  while (n && is_ows(*p)) ++p, --n;
+  while (n && is_ows(p[n - 1])) --n;
   return {p, n};
 }
 
@@ -254,7 +254,7 @@ ParseResult ChunkedDecoder::feed(const char* data, size_t length, size_t* consum
       case State::kExtAfterName:
       case State::kExtAfterValue:
         // BWS may only come before ";" or "=", never before the CRLF.
-        if (c == ' ' || c == '\t') {
+        if (is_ows(static_cast<char>(c))) {
           bws_ = true;
           ++i;
         } else if (c == ';') {
@@ -273,7 +273,7 @@ ParseResult ChunkedDecoder::feed(const char* data, size_t length, size_t* consum
         }
         break;
       case State::kExtBeforeName:
-        if (c == ' ' || c == '\t') {
+        if (is_ows(static_cast<char>(c))) {
           ++i;
         } else if (is_tchar(c)) {
           state_ = State::kExtName;
@@ -287,7 +287,7 @@ ParseResult ChunkedDecoder::feed(const char* data, size_t length, size_t* consum
         else state_ = State::kExtAfterName;
         break;
       case State::kExtBeforeValue:
-        if (c == ' ' || c == '\t') {
+        if (is_ows(static_cast<char>(c))) {
           ++i;
         } else if (c == '"') {
           state_ = State::kExtQuoted;

@@ -82,8 +82,8 @@ void each_token(std::string_view list, F f) {
     size_t comma = list.find(',', at);
     if (comma == std::string_view::npos) comma = list.size();
     std::string_view token = list.substr(at, comma - at);
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    while (!token.empty() && is_ows(token.front())) token.remove_prefix(1);
+    while (!token.empty() && is_ows(token.back())) token.remove_suffix(1);
     if (!token.empty()) f(token);
     at = comma + 1;
   }

@@ -33,6 +33,20 @@ inline void copy_bytes(char* dst, const char* src, uint32_t n) {
   for (uint32_t i = 0; i < n; ++i) dst[i] = src[i];
 }
 
+// OWS (RFC 9110 5.6.3): a space or a tab, never another byte (0xA0 is not
+// one). The rule for every trim of a field value, a list element or a media
+// type, C++ and TypeScript (adapters/routing/field-syntax.ts).
+inline bool is_ows(char c) { return c == ' ' || c == '\t'; }
+
+inline Slice trim_ows(Slice s) {
+  while (s.size && is_ows(s.data[0])) {
+    ++s.data;
+    --s.size;
+  }
+  while (s.size && is_ows(s.data[s.size - 1])) --s.size;
+  return s;
+}
+
 inline char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
 }

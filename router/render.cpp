@@ -80,18 +80,11 @@ char* write_value(char* out, EscapeMode mode, Slice value, bool quote) {
   return out;
 }
 
-// The media type: up to ';', without surrounding spaces.
+// The media type: up to ';', OWS trimmed.
 Slice media_type(Slice content_type) {
   uint32_t end = 0;
   while (end < content_type.size && content_type.data[end] != ';') ++end;
-  uint32_t start = 0;
-  while (start < end && (content_type.data[start] == ' ' || content_type.data[start] == '\t')) {
-    ++start;
-  }
-  while (end > start && (content_type.data[end - 1] == ' ' || content_type.data[end - 1] == '\t')) {
-    --end;
-  }
-  return Slice{content_type.data + start, end - start};
+  return trim_ows(Slice{content_type.data, end});
 }
 
 }  // namespace

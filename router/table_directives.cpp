@@ -18,24 +18,13 @@ bool is_token(Slice s) {
   return true;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
-
-Slice trim(Slice s) {
-  while (s.size && is_space(s.data[0])) {
-    ++s.data;
-    --s.size;
-  }
-  while (s.size && is_space(s.data[s.size - 1])) --s.size;
-  return s;
-}
-
 // Calls fn(item) for each ','-separated item, trimmed; stops when fn is false.
 template <typename F>
 bool each_item(Slice list, F fn) {
   uint32_t start = 0;
   for (uint32_t i = 0; i <= list.size; ++i) {
     if (i < list.size && list.data[i] != ',') continue;
-    if (!fn(trim(Slice{list.data + start, i - start}))) return false;
+    if (!fn(trim_ows(Slice{list.data + start, i - start}))) return false;
     start = i + 1;
   }
   return true;
@@ -196,7 +185,7 @@ bool check_value(Parser& p, Slice value) {
     w.text("invalid header value ").excerpt(value).text(": control bytes are not allowed in a header value");
     return p.finish(w);
   }
-  if (value.size && (is_space(value.data[0]) || is_space(value.data[value.size - 1]))) {
+  if (value.size && (is_ows(value.data[0]) || is_ows(value.data[value.size - 1]))) {
     MessageWriter w = p.fail();
     w.text("header value ").excerpt(value).text(" has leading or trailing whitespace, which HTTP removes");
     return p.finish(w);
@@ -292,8 +281,8 @@ bool Parser::parse_header_step(bool header, Slice name, Slice value, Directive* 
 
 bool Parser::parse_cors(const LineFields& f, CorsPolicy* policy) {
   Slice origin = f.field[2];
-  Slice methods = f.count > 3 ? trim(f.field[3]) : Slice{"", 0};
-  Slice headers = f.count > 4 ? trim(f.field[4]) : Slice{"", 0};
+  Slice methods = f.count > 3 ? trim_ows(f.field[3]) : Slice{"", 0};
+  Slice headers = f.count > 4 ? trim_ows(f.field[4]) : Slice{"", 0};
   Slice credentials = f.count > 5 ? f.field[5] : Slice{"", 0};
   Slice max_age = f.count > 6 ? f.field[6] : Slice{"", 0};
 
@@ -304,7 +293,7 @@ bool Parser::parse_cors(const LineFields& f, CorsPolicy* policy) {
     w.text("invalid CORS credentials ").excerpt(credentials).text(": expected true, false or nothing");
     return finish(w);
   }
-  if (slice_equals(trim(origin), "*")) {
+  if (slice_equals(trim_ows(origin), "*")) {
     if (policy->credentials) {
       MessageWriter w = fail();
       w.text("CORS with credentials needs explicit origins: browsers refuse '*' with credentials");

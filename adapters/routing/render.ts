@@ -5,13 +5,15 @@
  * a JSON string literal becomes a whole quoted string), HTML/XML escaping,
  * or raw bytes.
  */
+import { asciiLower, trimOws } from "./field-syntax.js";
 import { MAX_PLACEHOLDERS } from "./limits.js";
 import { RouteDefinitionError } from "./route-definition-error.js";
 
 export type EscapeMode = "raw" | "json" | "markup";
 
 export function escapeModeFor(contentType: string): EscapeMode {
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  // The media type: before any ";", OWS trimmed, ASCII case folded (router/render.cpp, media_type).
+  const type = asciiLower(trimOws(contentType.split(";")[0]!));
   if (type === "application/json" || type.endsWith("+json")) return "json";
   if (["text/html", "application/xhtml+xml", "text/xml", "application/xml"].includes(type) || type.endsWith("+xml")) {
     return "markup";

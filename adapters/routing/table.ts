@@ -13,6 +13,7 @@ import { capped, excerpt } from "./message.js";
 import { parsePattern } from "./pattern.js";
 import { compileTemplate, type CompiledTemplate } from "./render.js";
 import { ERROR_CONTENT_TYPE } from "./answer.js";
+import { contentTypeProblem } from "./content-type.js";
 import { RouteDefinitionError } from "./route-definition-error.js";
 import { Router, type RouteEntry } from "./router.js";
 import { RouteTableError } from "./route-table-error.js";
@@ -152,10 +153,8 @@ function parseRouteLine(fields: string[], routeWord: boolean, lineNumber: number
     fail(`invalid status ${excerpt(statusText)}: expected three digits from 200 to 599`);
   }
   const status = Number(statusText);
-  if (/[^\t\u0020-\u007e]/.test(contentType)) fail(`invalid content type ${excerpt(contentType)}: only printable ASCII is allowed`);
-  if (BLANK.test(contentType) && status !== 204 && status !== 304) {
-    fail("missing content type (it may be empty only for status 204 and 304)");
-  }
+  const problem = contentTypeProblem(contentType, status);
+  if (problem !== null) fail(problem);
   const body = decodeBody(rawBody, params, fail);
   let template: CompiledTemplate;
   try {

@@ -22,6 +22,7 @@
  * hotpath-server counts a head written the usual way: the request line, each
  * field as `name: value` CRLF, and the final CRLF.
  */
+import { asciiNoCase, listElements, owsCut, owsSkipped, trimOws } from "../routing/field-syntax.js";
 import { ALLOW_ORDER } from "../routing/methods.js";
 import { MAX_TARGET_LENGTH } from "../routing/router.js";
 import type { ServerLimits } from "./limits.js";
@@ -81,19 +82,19 @@ export function checkRequest(head: RequestHead, limits: ServerLimits): number {
     if (FIELD_VALUE_BYTE_INVALID.test(value)) return 400;
     switch (name.length) {
       case 4:
-        if (name.toLowerCase() === "host") {
+        if (asciiNoCase(name, 0, "host")) {
           ++hosts;
           if (!HOST_VALUE.test(value)) return 400;  // RFC 9112 3.2: an invalid Host value is 400
         }
         break;
       case 14:
-        if (name.toLowerCase() === "content-length") {
+        if (asciiNoCase(name, 0, "content-length")) {
           length = contentLength(value, length);
           if (length === INVALID) return 400;
         }
         break;
       case 17:
-        if (name.toLowerCase() === "transfer-encoding") {
+        if (asciiNoCase(name, 0, "transfer-encoding")) {
           if (trimOws(value) === "") return 400;  // no coding at all: nothing frames the body
           codings = codings === null ? value : `${codings},${value}`;
         }
@@ -132,7 +133,7 @@ export function closesAfter(head: RequestHead): boolean {
   let keepAlive = false;
   const fields = head.fields;
   for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i]!.length !== 10 || fields[i]!.toLowerCase() !== "connection") continue;
+    if (fields[i]!.length !== 10 || !asciiNoCase(fields[i]!, 0, "connection")) continue;
     // Read in place: most requests carry a Connection field, and this runs for each.
     const value = fields[i + 1]!;
     let start = 0;
@@ -146,42 +147,6 @@ export function closesAfter(head: RequestHead): boolean {
     }
   }
   return close || (head.version === "1.0" && !keepAlive);
-}
-
-// OWS (RFC 9110 5.6.3) is spaces and tabs, as native/http_parser.cpp's
-// trim_ows takes it. String.prototype.trim takes more (NBSP, a byte 0xA0
-// here, and other Unicode spaces): "chunked\xA0" is not chunked there.
-function isOws(c: number): boolean {
-  return c === 0x20 || c === 0x09;
-}
-
-// The first index of text[a, b) past leading OWS, and the end of
-// text[a, b) before trailing OWS.
-function owsSkipped(text: string, a: number, b: number): number {
-  while (a < b && isOws(text.charCodeAt(a))) a++;
-  return a;
-}
-
-function owsCut(text: string, a: number, b: number): number {
-  while (b > a && isOws(text.charCodeAt(b - 1))) b--;
-  return b;
-}
-
-function trimOws(text: string): string {
-  const a = owsSkipped(text, 0, text.length);
-  const b = owsCut(text, a, text.length);
-  return a === 0 && b === text.length ? text : text.slice(a, b);
-}
-
-// text[at, at + lower.length) equals `lower` (lowercase ASCII), ASCII letters
-// compared without case (native's equals_nocase).
-function asciiNoCase(text: string, at: number, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) {
-    let c = text.charCodeAt(at + i);
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (c !== lower.charCodeAt(i)) return false;
-  }
-  return true;
 }
 
 // field-vchar, obs-text, SP, HTAB (RFC 9110 5.5): anything else (NUL, CR,
@@ -222,9 +187,7 @@ const INVALID = -2;
 function contentLength(value: string, seen: number): number {
   let result = seen;
   let any = false;
-  for (const element of value.split(",")) {
-    const digits = trimOws(element);
-    if (digits === "") continue;
+  for (const digits of listElements(value)) {
     if (!/^[0-9]+$/.test(digits)) return INVALID;
     const n = digits.length > 15 ? Number.MAX_SAFE_INTEGER : Number(digits);  // past 2^53: over any limit anyway
     if (result !== -1 && n !== result) return INVALID;
@@ -248,13 +211,11 @@ function transferCodings(list: string): number {
   let last = false;
   let other = false;
   let any = false;
-  for (const element of list.split(",")) {
-    const coding = trimOws(element);
-    if (coding === "") continue;  // empty list elements are ignored (RFC 9110 5.6.1)
+  for (const coding of listElements(list)) {  // (empty list elements are ignored: RFC 9110 5.6.1)
     any = true;
     const name = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+/.exec(coding)?.[0] ?? "";
     if (name === "") return 400;
-    last = name.toLowerCase() === "chunked";
+    last = name.length === 7 && asciiNoCase(name, 0, "chunked");
     if (last) {
       if (name.length !== coding.length) return 400;  // chunked takes no parameters
       ++chunked;

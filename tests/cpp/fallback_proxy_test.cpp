@@ -481,6 +481,22 @@ TEST(FallbackProxy, CorsVaryIsAddedToTheFallbacksVary) {
   EXPECT_EQ(varies, 1);
 }
 
+// OWS is spaces and tabs (RFC 9110 5.6.3): a token with a 0xA0 byte before
+// it is not "Origin", so Origin is added. HotpathServer's merge holds to the
+// same (tests/ts/server/directives.test.ts, case "nbsp").
+TEST(FallbackProxy, AVaryTokenIsTrimmedOfSpacesAndTabsOnly) {
+  Harness h("MIDDLEWARE\tCORS\thttps://app.example\nPROXY\tGET\t/x\n");
+  h.send(get("/x", "Origin: https://app.example\r\n") + get("/x", "Origin: https://app.example\r\n"));
+  auto sent = h.take(h.channel());
+  ASSERT_EQ(sent.size(), 2u);
+  ASSERT_TRUE(h.reply(h.channel(), sent[0].id, 200, {{"Vary", "Accept-Encoding, \xa0Origin"}}, ""));
+  ASSERT_TRUE(h.reply(h.channel(), sent[1].id, 200, {{"Vary", "Accept-Encoding,\t ORIGIN"}}, ""));
+  auto answers = h.answers_of();
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].header("vary"), "Accept-Encoding, \xa0Origin, Origin");
+  EXPECT_EQ(answers[1].header("vary"), "Accept-Encoding,\t ORIGIN") << "listed already, in another case";
+}
+
 TEST(FallbackProxy, AClientThatGoesAwayDropsItsAnswersButTheyCountUntilAnswered) {
   Harness h;
   h.send(get("/dyn/a"));

@@ -123,6 +123,10 @@ describe("a handler's own fields and the directives' (HotpathServer, router.wasm
       vary: "Accept-Encoding",
       "vary-origin": "accept, ORIGIN",
       star: "*",
+      // OWS is spaces and tabs: a 0xA0 byte before it leaves no "Origin"
+      // token (hotpath-server: tests/cpp/fallback_proxy_test.cpp, AVaryTokenIsTrimmedOfSpacesAndTabsOnly).
+      nbsp: "Accept-Encoding, \u00a0Origin",
+      tab: "Accept-Encoding,\t ORIGIN",
     };
     const headers = new Headers({ "x-app": "handler", "cache-control": "max-age=60", "x-own": "kept" });
     const which = c.params["case"]!;
@@ -133,7 +137,15 @@ describe("a handler's own fields and the directives' (HotpathServer, router.wasm
     return which === "made" ? c.text("made", 200, headers) : new Response(`case ${which}`, { headers });
   };
   const handlers = { "GET /h/:case": handler };
-  const expected: Record<string, string | null> = { vary: "Accept-Encoding, Origin", "vary-origin": "accept, ORIGIN", star: "*", none: "Origin", made: "Origin" };
+  const expected: Record<string, string | null> = {
+    vary: "Accept-Encoding, Origin",
+    "vary-origin": "accept, ORIGIN",
+    star: "*",
+    nbsp: "Accept-Encoding, \u00a0Origin, Origin",
+    tab: "Accept-Encoding,\t ORIGIN",
+    none: "Origin",
+    made: "Origin",
+  };
 
   it.each(Object.keys(expected))("case %s: directive fields replace the handler's, Vary is added once, the rest stays", async (which) => {
     const apps = [

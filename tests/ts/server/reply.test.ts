@@ -109,11 +109,26 @@ describe("toTableLine and routeTableText", () => {
     expect(toTableLine("GET", "/caf%C3%A9/café", text("x"))).toBe("GET\t/caf%C3%A9/café\t200\ttext/plain; charset=utf-8\tx\n");
   });
 
-  it("reject content types that are not printable ASCII", () => {
-    for (const type of ["text/plain\tx", "text/plain\nGET\t/x\t200\ttext/plain\tx", "text/plain\r", "text/plàin", "a\u0000"]) {
-      expect(() => toTableLine("GET", "/x", text("x", 200, type))).toThrow(/route GET "\/x": content type .* printable ASCII/);
+  it("reject content types that are not printable ASCII, or that a tab would cut", () => {
+    for (const type of ["text/plain\nGET\t/x\t200\ttext/plain\tx", "text/plain\r", "text/plàin", "a\u0000", "\u00a0text/html"]) {
+      expect(() => text("x", 200, type)).toThrow(/^reply: invalid content type .*: only printable ASCII is allowed$/);
+      const forged: Reply = { kind: "reply", status: 200, contentType: type, body: "x", templated: false };
+      expect(() => toTableLine("GET", "/x", forged)).toThrow(/route GET "\/x": reply: invalid content type .* printable ASCII/);
     }
-    expect(() => toTableLine("GET", "/x", text("x", 200, ""))).toThrow(/empty content type is only allowed for 204 and 304/);
+    // A tab is a field's byte (the table reads it so), but would end the table's field.
+    expect(text("x", 200, "text/plain;\tq=1").contentType).toBe("text/plain;\tq=1");
+    expect(() => toTableLine("GET", "/x", text("x", 200, "text/plain\tx"))).toThrow(/route GET "\/x": content type .* holds a tab/);
+  });
+
+  it("reject a blank content type but for 204 and 304, as a table line does", () => {
+    for (const type of ["", " ", "\t "]) {
+      expect(() => text("x", 200, type)).toThrow(/^reply: missing content type \(it may be empty only for status 204 and 304\)$/);
+      expect(() => template("x", 404, type)).toThrow(/missing content type/);
+    }
+    expect(text("", 204, "").contentType).toBe("");
+    expect(text("", 304, "").contentType).toBe("");
+    const forged: Reply = { kind: "reply", status: 200, contentType: "", body: "x", templated: false };
+    expect(() => toTableLine("GET", "/x", forged)).toThrow(/route GET "\/x": reply: missing content type/);
   });
 
   it("reject unknown methods, and replies forged past the helpers' checks", () => {
