@@ -18,7 +18,20 @@
 // time), so no target's code is optimised for another's; repeats go round
 // the targets in turn, so drift in machine speed hits every target alike.
 //   BENCH_SECONDS=1 (or 1s)  BENCH_REPEAT=5  NAMES=1000  BENCH_BUN=0 (skip Bun)  WASM=build/router.wasm
-import { execFileSync } from "node:child_process";
+//
+// BENCH_MEASURE=instructions (npm run bench:fetch-instructions): x86
+// instructions per call instead of time, from valgrind's callgrind. Each
+// target runs twice in each runtime, both after BENCH_WARMUP (50,000) calls,
+// one then making BENCH_CALLS (100,000) more; the difference over those
+// calls is one call's instructions. They do not move with the machine's
+// load as times do (this VM's speed moves by a third within an hour), so
+// they rank targets whose times are within noise of each other. Bun only
+// (about a minute a run, most of it starting up under valgrind): on Node,
+// undici's Request and Response are most of a call's 250,000 instructions
+// and their garbage makes the count move. Bun runs without concurrent JIT
+// (BUN_JSC_useConcurrentJIT=0): compiling in the background makes the
+// counts vary with when it finished.
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -120,6 +133,24 @@ async function rate(handler) {
   return (calls * 1000) / (now - start);
 }
 
+// A fixed number of calls (the instruction count's unit), as rate() makes them.
+async function calls(handler, count) {
+  for (let i = 0; i < count; i++) {
+    const response = await handler(new Request(urls[i % names]));
+    await response.text();
+  }
+}
+
+const countArg = process.argv.indexOf("--count");
+if (countArg > 0) {
+  const target = targets.find((t) => t.name === process.argv[countArg + 1]);
+  if (target === undefined) throw new Error(`unknown target ${process.argv[countArg + 1]}`);
+  await check(target);
+  await calls(target.fetch, Number(process.argv[countArg + 2]));  // warm-up
+  await calls(target.fetch, Number(process.argv[countArg + 3]));
+  process.exit(0);
+}
+
 const targetArg = process.argv.indexOf("--target");
 if (targetArg > 0) {
   const target = targets.find((t) => t.name === process.argv[targetArg + 1]);
@@ -135,6 +166,55 @@ const bunPath = `${root}node_modules/.bin/bun`;
 const runtimes = [["node", process.execPath, runtime]];
 if (process.env.BENCH_BUN !== "0" && existsSync(bunPath)) {
   runtimes.push(["bun", bunPath, `Bun ${execFileSync(bunPath, ["--version"], { encoding: "utf8" }).trim()}`]);
+}
+
+if (process.env.BENCH_MEASURE === "instructions") {
+  const warmup = Number(process.env.BENCH_WARMUP ?? 50_000);
+  const counted = Number(process.env.BENCH_CALLS ?? 100_000);
+  const measured = runtimes.filter(([id]) => id === "bun");
+  if (measured.length === 0) {
+    console.error(`BENCH_MEASURE=instructions counts on Bun: ${bunPath} is missing (npm ci), or BENCH_BUN=0`);
+    process.exit(1);
+  }
+  const count = (id, executable, target, n) =>
+    new Promise((resolve, reject) => {
+      const run = spawn("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", executable, script, "--count", target.name, String(warmup), String(n)], {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, BUN_JSC_useConcurrentJIT: "0" },
+      });
+      let stderr = "";
+      run.stderr.on("data", (chunk) => (stderr += chunk));
+      run.on("error", (error) => reject(new Error(`valgrind: ${error.message} (apt-get install valgrind)`)));
+      run.on("close", (status) => {
+        const collected = /Collected : (\d+)/.exec(stderr);
+        if (status !== 0 || !collected) reject(new Error(`callgrind, ${id}, ${target.name}: ${stderr.slice(-2000)}`));
+        else resolve(Number(collected[1]));
+      });
+    });
+  const perCall = new Map();
+  for (const [id, executable, name] of measured) {
+    for (const target of targets) {
+      // The two runs of one target at once (counts do not depend on the cores).
+      const [withCalls, without] = await Promise.all([count(id, executable, target, counted), count(id, executable, target, 0)]);
+      perCall.set(`${id} ${target.name}`, (withCalls - without) / counted);
+      process.stderr.write(`${name}, ${target.name}: ${Math.round((withCalls - without) / counted)}\n`);
+    }
+  }
+  const ratios = (id, name) => {
+    const of = (t) => perCall.get(`${id} ${t.name}`);
+    const per = perCall.get(`${id} ${name}`);
+    return [Math.round(per).toLocaleString("en-US"), (of(targets[0]) / per).toFixed(2), (of(targets.find((t) => t.peer === "hono")) / per).toFixed(2), (of(targets.find((t) => t.peer === "elysia")) / per).toFixed(2)];
+  };
+  console.log(`## In-process fetch calls: x86 instructions per call (lower is better), and ratios (higher is better)\n`);
+  console.log(`| handler | ${measured.map(([, , name]) => `${name} instructions | × ceiling | × Hono | × Elysia`).join(" | ")} |`);
+  console.log(`| --- |${measured.map(() => " ---: | ---: | ---: | ---: |").join("")}`);
+  for (const target of targets) {
+    console.log(`| ${target.ours ? `**${target.name}**` : target.name} | ${measured.map(([id]) => ratios(id, target.name).join(" | ")).join(" | ")} |`);
+  }
+  console.log(`
+Each call: new Request(url) for one of ${names} rotating /hello/<name> paths, the handler, await response.text(); callgrind, ${counted.toLocaleString("en-US")} calls after ${warmup.toLocaleString("en-US")} warm-up calls, less a run of the warm-up alone. × ceiling / × Hono / × Elysia: that row's instructions per call over this one's. Instructions are not time: they rank, on a busy machine.
+Machine: ${cpus()[0].model}, ${cpus().length} cores; ${measured.map(([, , name]) => name).join(", ")}; ${new Date().toISOString().slice(0, 10)}.`);
+  process.exit(0);
 }
 
 function measureOnce(executable, target) {

@@ -31,7 +31,7 @@ export function compileReply(reply: Reply, params: readonly string[], origin: st
   checkReply(reply);
   const template: CompiledTemplate = reply.templated
     ? compileTemplate(reply.body, reply.contentType, params, origin)
-    : { mode: "raw", parts: [], fixed: reply.body };
+    : { mode: "raw", parts: [], fixed: reply.body, render: null };
   const fixedLength = template.fixed === null ? -1 : utf8Length(template.fixed);
   const fixedHead = template.fixed !== null || !statusHasBody(reply.status);
   return {
