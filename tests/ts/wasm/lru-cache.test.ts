@@ -101,6 +101,29 @@ describe("createFastWasmFetch's cache", () => {
     expect(await app.fetch(get("/hello/rai")).text()).toBe("hello rai");
   });
 
+  it("answers a hit with the bytes of the miss: multi-byte UTF-8, a leading BOM, a body of 0 bytes", async () => {
+    // A hit's body is kept as a string; these are the bytes where a string
+    // could differ from them (a decoder that drops a BOM, or a lossy one).
+    const app = createFastWasmFetch({
+      instance: await newInstance(),
+      routes: "GET\t/hello/:name\t200\ttext/plain\thello {name}\nGET\t/bom\t200\ttext/plain\t\uFEFF\uFEFFx\u00e9\nGET\t/empty\t200\ttext/plain\t\n",
+    });
+    for (const [path, hex] of [
+      ["/hello/%C3%A9%F0%9F%98%80", "68656c6c6f20c3a9f09f9880"],
+      ["/hello/%EF%BB%BF", "68656c6c6f20efbbbf"],
+      ["/bom", "efbbbfefbbbf78c3a9"],
+      ["/empty", ""],
+    ] as const) {
+      for (const turn of ["miss", "hit"]) {
+        const response = app.fetch(get(path));
+        expect([turn, response.status, Buffer.from(await response.arrayBuffer()).toString("hex")]).toEqual([turn, 200, hex]);
+        const head = app.fetch(get(path, "HEAD"));
+        expect([turn, head.headers.get("content-length")]).toEqual([turn, String(hex.length / 2)]);
+      }
+    }
+    expect(app.cacheStats).toMatchObject({ hits: 8, misses: 8 });
+  });
+
   it("is cleared when the table changes", async () => {
     const app = createFastWasmFetch({ instance: await newInstance() });
     expect(await app.fetch(get("/hello/rai")).text()).toBe("hello rai");
