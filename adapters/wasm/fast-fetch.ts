@@ -77,7 +77,8 @@ interface CachedResponse {
 // route table's bodies are): a runtime makes a Response from a string
 // with less work than from bytes, which it must copy (Node's undici:
 // about 1 µs a call). Bytes that are not UTF-8 stay bytes; the string
-// encodes back to exactly the bytes (fatal, and a BOM kept).
+// encodes back to exactly the bytes (fatal, and a BOM kept). Only with a
+// Content-Type: given a string and none, a runtime would add its own.
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function cachedBody(body: Uint8Array<ArrayBuffer> | null): string | Uint8Array<ArrayBuffer> | null {
   if (body === null) return null;
@@ -214,7 +215,7 @@ export function createWasmHost(options: FastWasmFetchOptions, hooks: WasmHostHoo
     }
     const body = bodyOf(routed);
     const init = initOf(routed, fields);
-    if (key !== null && routed.status < 400) cache!.set(key, { body: cachedBody(body), init }, key.length + (body?.length ?? 0) + 64);
+    if (key !== null && routed.status < 400) cache!.set(key, { body: routed.contentType === "" ? body : cachedBody(body), init }, key.length + (body?.length ?? 0) + 64);
     return new Response(body, init);
   }
 
