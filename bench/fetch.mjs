@@ -31,7 +31,7 @@
 // and their garbage makes the count move. Bun runs without concurrent JIT
 // (BUN_JSC_useConcurrentJIT=0): compiling in the background makes the
 // counts vary with when it finished.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -53,6 +53,7 @@ const { HotpathServer, template } = await import(`${root}dist/adapters/index.js`
 const { createFastWasmFetch } = await import(`${root}dist/adapters/wasm.js`);
 
 const { envDuration } = await import("./suite/duration.mjs");
+const { instructions } = await import("./suite/callgrind.mjs");
 const { wasmModules } = await import("./wasm-modules.mjs");
 const seconds = envDuration("BENCH_SECONDS", 1, { min: 0.001 });
 const repeat = Number(process.env.BENCH_REPEAT ?? 5);
@@ -177,19 +178,9 @@ if (process.env.BENCH_MEASURE === "instructions") {
     process.exit(1);
   }
   const count = (id, executable, target, n) =>
-    new Promise((resolve, reject) => {
-      const run = spawn("valgrind", ["--tool=callgrind", "--callgrind-out-file=/dev/null", executable, script, "--count", target.name, String(warmup), String(n)], {
-        stdio: ["ignore", "ignore", "pipe"],
-        env: { ...process.env, BUN_JSC_useConcurrentJIT: "0" },
-      });
-      let stderr = "";
-      run.stderr.on("data", (chunk) => (stderr += chunk));
-      run.on("error", (error) => reject(new Error(`valgrind: ${error.message} (apt-get install valgrind)`)));
-      run.on("close", (status) => {
-        const collected = /Collected : (\d+)/.exec(stderr);
-        if (status !== 0 || !collected) reject(new Error(`callgrind, ${id}, ${target.name}: ${stderr.slice(-2000)}`));
-        else resolve(Number(collected[1]));
-      });
+    instructions(executable, [script, "--count", target.name, String(warmup), String(n)], {
+      env: { ...process.env, BUN_JSC_useConcurrentJIT: "0" },
+      label: `${id}, ${target.name}`,
     });
   const perCall = new Map();
   for (const [id, executable, name] of measured) {

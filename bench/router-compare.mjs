@@ -52,7 +52,7 @@
 //                        is one lookup's cost. It does not move with
 //                        the machine's load as time does (a ranking on a busy
 //                        machine, not nanoseconds); no Bun or C++ column.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -66,6 +66,7 @@ import { Memoirist } from "memoirist";
 import { addRoute, createRouter, findRoute } from "rou3";
 import { compileRouter } from "rou3/compiler";
 
+import { instructions } from "./suite/callgrind.mjs";
 import { envDuration } from "./suite/duration.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -568,20 +569,12 @@ if (process.argv[2] === "--count") {
 
 if (process.env.BENCH_MEASURE === "instructions" && !child) {
   const self = fileURLToPath(import.meta.url);
+  // --single-threaded: no background compilation, whose timing makes the
+  // generated code (and the counts) vary between runs.
   const count = (s, index, counted) =>
-    new Promise((resolve, reject) => {
-      // --single-threaded: no background compilation, whose timing makes the
-      // generated code (and the counts) vary between runs.
-      const run = spawn("valgrind", ["--tool=callgrind", "--smc-check=all", "--callgrind-out-file=/dev/null",
-        process.execPath, "--single-threaded", self, "--count", s.name, String(index), counted], { stdio: ["ignore", "ignore", "pipe"] });
-      let stderr = "";
-      run.stderr.on("data", (chunk) => (stderr += chunk));
-      run.on("error", (error) => reject(new Error(`valgrind: ${error.message} (apt-get install valgrind)`)));
-      run.on("close", (status) => {
-        const collected = /Collected : (\d+)/.exec(stderr);
-        if (status !== 0 || !collected) reject(new Error(`callgrind on ${s.name} router ${index}: ${stderr.slice(-2000)}`));
-        else resolve(Number(collected[1]));
-      });
+    instructions(process.execPath, ["--single-threaded", self, "--count", s.name, String(index), counted], {
+      valgrindArgs: ["--smc-check=all"],
+      label: `${s.name} router ${index}`,
     });
   for (const s of SUITES) {
     const rows = [];

@@ -13,9 +13,9 @@
 // which otherwise makes the generated code, and the counts, vary by up to
 // 15% between runs of the same module); repeated counts of one module still
 // move by up to 6% (route_request the most), against 10-30% for timings.
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
+import { instructions } from "./suite/callgrind.mjs";
 import { callsOf } from "./wasm-calls.mjs";
 import { wasmModules } from "./wasm-modules.mjs";
 
@@ -29,19 +29,17 @@ if (process.argv[2] === "--run") {
   for (let i = 0, end = Number(n); i < end; i++) fn(i);
 } else {
   const calls = Number(process.env.CALLS ?? 400_000);
-  const count = (path, key, n) => {
-    const run = spawnSync("valgrind", ["--tool=callgrind", "--smc-check=all", "--callgrind-out-file=/dev/null",
-      process.execPath, "--single-threaded", "--no-liftoff", self, "--run", path, key, String(n)], { encoding: "utf8" });
-    const collected = /Collected : (\d+)/.exec(run.stderr);
-    if (run.status !== 0 || !collected) throw new Error(`callgrind on ${path} ${key}: ${run.stderr.slice(-2000)}`);
-    return Number(collected[1]);
-  };
+  const count = (path, key, n) =>
+    instructions(process.execPath, ["--single-threaded", "--no-liftoff", self, "--run", path, key, String(n)], {
+      valgrindArgs: ["--smc-check=all"],
+      label: `${path} ${key}`,
+    });
   const modules = wasmModules();
   const rows = [];
   for (const m of modules) {
     const { bytes, calls: known } = await callsOf(m.path);
     const perCall = new Map();
-    for (const key of known.keys()) perCall.set(key, (count(m.path, key, calls) - count(m.path, key, 0)) / calls);
+    for (const key of known.keys()) perCall.set(key, ((await count(m.path, key, calls)) - (await count(m.path, key, 0))) / calls);
     rows.push({ ...m, bytes, perCall, labels: new Map([...known].map(([k, v]) => [k, v.label])) });
   }
   const keys = [...rows[0].perCall.keys()];
