@@ -7,6 +7,7 @@ import { NO_PARAMS } from "../routing/match.js";
 import { LruCache, type LruCacheOptions, type LruCacheStats } from "../lru-cache.js";
 import { requestTarget, targetPath } from "../routing/request-target.js";
 import { runChain, type Step } from "../server/compose.js";
+import { bunRuntime } from "../server/bun-types.js";
 import { Context } from "../server/context.js";
 import { callHandler, safeErrorHandler, settle, type SafeErrorHandler } from "../server/respond.js";
 import type { Handler, Middleware } from "../server/types.js";
@@ -71,7 +72,15 @@ export interface WasmHostHooks {
 interface CachedResponse {
   readonly body: string | Uint8Array<ArrayBuffer> | null;
   readonly init: ResponseInit;
+  /** On Bun: a Response never sent, whose clone() each hit returns. */
+  readonly original: Response | null;
 }
+
+// Bun's Response.clone() shares the body and copies the head, for less
+// than a new Response from a string and a Headers. Elsewhere (undici,
+// workerd) clone() tees the body's stream: cloning one Response again
+// and again chains tees that no one reads, so there a hit makes a new one.
+const cloneHits = bunRuntime() !== undefined;
 
 // A cached body is kept as a string when its bytes are UTF-8 (what a
 // route table's bodies are): a runtime makes a Response from a string
@@ -85,7 +94,7 @@ function cachedBody(body: Uint8Array<ArrayBuffer> | null): string | Uint8Array<A
   try {
     return utf8.decode(body);
   } catch {
-    return body;
+    return body.slice();  // out of the Wasm memory the next call reuses
   }
 }
 
@@ -157,11 +166,13 @@ export function createWasmHost(options: FastWasmFetchOptions, hooks: WasmHostHoo
     return init;
   }
 
-  // The body goes out unless HEAD, 204 or 304; it is copied out of Wasm
-  // memory, which the next call reuses.
+  // The body goes out unless HEAD, 204 or 304: a view of Wasm memory,
+  // which the next call reuses. A Response copies a view's bytes when it
+  // is made (Fetch standard: "extract a body"), so a view that goes
+  // straight into one is safe, and saves the ArrayBuffer a slice makes.
   function bodyOf(routed: RoutedAnswer): Uint8Array<ArrayBuffer> | null {
     if (routed.head || !statusHasBody(routed.status)) return null;
-    return router.memory.slice(routed.bodyPtr, routed.bodyPtr + routed.bodyLength);
+    return router.memory.subarray(routed.bodyPtr, routed.bodyPtr + routed.bodyLength) as Uint8Array<ArrayBuffer>;
   }
 
   function resync(): void {
@@ -196,7 +207,7 @@ export function createWasmHost(options: FastWasmFetchOptions, hooks: WasmHostHoo
     let key = method === "GET" ? targetPath(target) : method + " " + targetPath(target);
     if (headerValues !== null) for (const value of headerValues) key += value === null ? "\n\r" : "\n" + value;  // no header value holds CR or LF
     const hit = cache.get(key);
-    if (hit !== undefined) return new Response(hit.body, hit.init);
+    if (hit !== undefined) return hit.original !== null ? hit.original.clone() : new Response(hit.body, hit.init);
     return answer(router.route(method, target, headerValues), request, target, key);
   }
 
@@ -215,7 +226,10 @@ export function createWasmHost(options: FastWasmFetchOptions, hooks: WasmHostHoo
     }
     const body = bodyOf(routed);
     const init = initOf(routed, fields);
-    if (key !== null && routed.status < 400) cache!.set(key, { body: routed.contentType === "" ? body : cachedBody(body), init }, key.length + (body?.length ?? 0) + 64);
+    if (key !== null && routed.status < 400) {
+      const kept = routed.contentType === "" ? (body?.slice() ?? null) : cachedBody(body);
+      cache!.set(key, { body: kept, init, original: cloneHits ? new Response(kept, init) : null }, key.length + (body?.length ?? 0) + 64);
+    }
     return new Response(body, init);
   }
 

@@ -124,6 +124,34 @@ describe("createFastWasmFetch's cache", () => {
     expect(app.cacheStats).toMatchObject({ hits: 8, misses: 8 });
   });
 
+  it("gives every hit a Response of its own: changing one's headers or reading its body leaves the next as the first", async () => {
+    // On Bun a hit is a clone of a Response kept with the entry; elsewhere
+    // a new Response from the kept body and init. Either way no caller
+    // reaches what the cache holds.
+    const app = createFastWasmFetch({ instance: await newInstance() });
+    const first = app.fetch(get("/hello/rai"));
+    const head = [...first.headers];
+    expect(await first.text()).toBe("hello rai");
+    for (let i = 0; i < 300; i++) {
+      const hit = app.fetch(get("/hello/rai"));
+      expect([...hit.headers]).toEqual(head);
+      hit.headers.set("content-type", "application/x-changed");
+      hit.headers.append("x-added", String(i));
+      // Every third left unread: the next is made all the same.
+      if (i % 3 !== 0) expect(await hit.text()).toBe("hello rai");
+    }
+    expect(app.cacheStats).toMatchObject({ hits: 300, misses: 1 });
+  });
+
+  it("an answer keeps its body after later calls reuse the Wasm memory it came from", async () => {
+    for (const cache of [false, { maxEntries: 16 }] as const) {
+      const app = createFastWasmFetch({ instance: await newInstance(), cache });
+      const pending = ["/hello/first", "/hello/a-much-longer-second-name", "/hello/3", "/json"].map((path) => app.fetch(get(path)));
+      const bodies = await Promise.all(pending.reverse().map((response) => response.text()));
+      expect([JSON.stringify(cache), ...bodies]).toEqual([JSON.stringify(cache), '{"ok":true}', "hello 3", "hello a-much-longer-second-name", "hello first"]);
+    }
+  });
+
   it("is cleared when the table changes", async () => {
     const app = createFastWasmFetch({ instance: await newInstance() });
     expect(await app.fetch(get("/hello/rai")).text()).toBe("hello rai");
